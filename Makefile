@@ -1,0 +1,111 @@
+# libkdep — see README.md.  `make`, `make check`, `make demo`, `make install`.
+# Sources are picked up by wildcard: one .c per concern in libkdep/, one
+# program per .c in tools/, one Criterion suite per tests/*_test.c.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+WARN     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes
+VERSION  = 0.1.0
+SOMAJOR  = 0
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifneq ($(V),1)
+Q = @
+E = @printf '  %-7s %s\n'
+else
+Q =
+E = @:
+endif
+
+LIBSRC  := $(sort $(wildcard libkdep/*.c))
+LIBOBJ  := $(LIBSRC:.c=.o)
+PICOBJ  := $(LIBSRC:.c=.pic.o)
+TOOLS   := $(patsubst %.c,%,$(sort $(wildcard tools/*.c)))
+TESTSRC := $(sort $(wildcard tests/*_test.c))
+TESTOBJ := $(TESTSRC:.c=.o)
+
+LIBCFLAGS = $(WARN) $(CFLAGS) -fvisibility=hidden -Ilibkdep
+
+all: libkdep.a libkdep.so.$(SOMAJOR) $(TOOLS)
+
+libkdep/%.o: libkdep/%.c libkdep/kdep.h libkdep/internal.h
+	$(E) CC $@
+	$(Q)$(CC) $(LIBCFLAGS) -c -o $@ $<
+
+libkdep/%.pic.o: libkdep/%.c libkdep/kdep.h libkdep/internal.h
+	$(E) CC $@
+	$(Q)$(CC) $(LIBCFLAGS) -fPIC -c -o $@ $<
+
+libkdep.a: $(LIBOBJ)
+	$(E) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $(LIBOBJ)
+
+libkdep.so.$(SOMAJOR): $(PICOBJ)
+	$(E) LD $@
+	$(Q)$(CC) -shared -Wl,-soname,libkdep.so.$(SOMAJOR) $(LDFLAGS) -o $@ $(PICOBJ)
+
+tools/%: tools/%.c libkdep.a libkdep/kdep.h
+	$(E) CC $@
+	$(Q)$(CC) $(WARN) $(CFLAGS) -Ilibkdep -DKDEP_VERSION='"$(VERSION)"' $(LDFLAGS) -o $@ $< libkdep.a
+
+# ---- tests -------------------------------------------------------------
+
+tests/%_test.o: tests/%_test.c libkdep/kdep.h tests/testutil.h
+	$(E) CC $@
+	$(Q)$(CC) $(WARN) $(CFLAGS) -Ilibkdep -Itests -c -o $@ $<
+
+tests/run: $(TESTOBJ) tests/testutil.o libkdep.a
+	$(E) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TESTOBJ) tests/testutil.o libkdep.a -lcriterion
+
+tests/testutil.o: tests/testutil.c tests/testutil.h libkdep/kdep.h
+	$(E) CC $@
+	$(Q)$(CC) $(WARN) $(CFLAGS) -Ilibkdep -Itests -c -o $@ $<
+
+check: criterion all
+	$(Q)$(MAKE) --no-print-directory tests/run
+	$(Q)KDEP_TOP=$(CURDIR) ./tests/run --jobs 2 $(TESTFLAGS)
+	$(Q)for t in tests/e2e/*.sh; do \
+		[ -f "$$t" ] || continue; \
+		printf '  %-7s %s\n' E2E "$$t"; \
+		KDEP_TOP=$(CURDIR) bash "$$t" || exit 1; \
+	done
+
+# Criterion is only needed for tests: install it on Debian when we can.
+criterion:
+	$(Q)tests/need-criterion
+
+demo: all
+	$(Q)bash tests/demo/run
+
+compat: all
+	$(Q)bash tests/compat/run
+
+bench: all
+	$(Q)bash tests/bench/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 libkdep.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 libkdep.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libkdep.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libkdep.so
+	install -m 644 libkdep/kdep.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' kdep.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/kdep.pc
+
+clean:
+	rm -f libkdep/*.o libkdep.a libkdep.so.* $(TOOLS) tests/*.o tests/run
+	rm -rf tests/fuzz/bin
+
+.PHONY: all check criterion demo compat bench install clean
+.DELETE_ON_ERROR:

@@ -1,0 +1,232 @@
+/*
+ * fixdep.c - turn a compiler depfile into kbuild's .cmd text.
+ *
+ * Output, byte for byte what scripts/basic/fixdep prints (P is "cmd" up
+ * to Linux 6.2 and "savedcmd" from 6.3; X is a stamp path, see stamp.c):
+ *
+ *	P_<target> := <cmdline>
+ *
+ *	source_<target> := <first prerequisite>
+ *
+ *	deps_<target> := \
+ *	    $(wildcard include/config/X) \      4 spaces: symbols the
+ *	  <prerequisite> \                      source uses; 2 spaces: each
+ *	    $(wildcard include/config/X) \      other file, then its new
+ *	    [-e lines]                          symbols
+ *
+ *	<target>: $(deps_<target>)
+ *
+ *	$(deps_<target>):
+ *
+ * The dependency on autoconf.h is dropped and replaced by the symbols:
+ * a change of one option then rebuilds only the objects that use it.
+ * Each symbol is listed once per run (source and headers together).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+struct run {
+	const struct kdep_fixdep *f;
+	const struct kdep_profile *prof;
+	struct kdep_buf *out;
+	struct kdep_nameset *syms;  /* symbols listed so far */
+	struct kdep_nameset *files; /* 6.3: dependencies listed so far */
+	struct kdep_buf file;       /* the file being scanned */
+	struct kdep_buf stamp;      /* the stamp path being printed */
+};
+
+static int matches(const char *const *suffixes, const char *s, size_t len)
+{
+	for (; *suffixes; suffixes++)
+		if (kdep_endswith(s, len, *suffixes))
+			return 1;
+	return 0;
+}
+
+static int printstamp(struct run *r, const char *dir, const char *name,
+		      size_t len)
+{
+	int e;
+
+	r->stamp.len = 0;
+	if ((e = kdep_stamppath(&r->stamp, dir, name, len,
+				(enum kdep_layout)r->prof->layout)) < 0 ||
+	    (e = kdep_bufprintf(r->out, "    $(wildcard %s) \\\n",
+				r->stamp.data)) < 0)
+		return e;
+	if (r->f->seen)
+		return r->f->seen(r->f->seenctx, KDEP_SEEN_STAMP, r->stamp.data,
+				  NULL, 0, NULL);
+	return 0;
+}
+
+static int usesym(void *ctx, const char *name, size_t len)
+{
+	struct run *r = ctx;
+	int added = kdep_nameset_add(r->syms, name, len);
+
+	if (added <= 0)
+		return added;
+	return printstamp(r, r->prof->configdir, name, len);
+}
+
+/* Read path and list the symbols it uses that are new to this run. */
+static int scanfile(struct run *r, const char *path, size_t len, int kind)
+{
+	struct stat st;
+	int e;
+
+	if (matches(r->prof->noscan, path, len)) {
+		if (r->f->seen)
+			return r->f->seen(r->f->seenctx, kind, path, NULL, 0,
+					  NULL);
+		return 0;
+	}
+	if ((e = kdep_readfile(path, &r->file, &st)) < 0)
+		return e;
+	if (r->f->seen && (e = r->f->seen(r->f->seenctx, kind, path,
+					  r->file.data, r->file.len, &st)))
+		return e;
+	return kdep_scan(&r->prof->scan, r->file.data, r->file.len, usesym, r);
+}
+
+static int printsource(struct run *r, const char *path)
+{
+	const char *t = r->f->target;
+	int e;
+
+	if ((e = kdep_bufprintf(r->out, "source_%s := %s\n\n", t, path)) < 0)
+		return e;
+	return kdep_bufprintf(r->out, "deps_%s := \\\n", t);
+}
+
+/*
+ * Up to 6.2 the source is the first prerequisite after a target that is
+ * not ignored (an ignored one passes the role on); every later "first"
+ * prerequisite of concatenated depfiles is dropped but still scanned.
+ */
+static int kbuildtoken(struct run *r, const struct kdep_token *t,
+		       int *pending, int *saw)
+{
+	int e;
+
+	if (t->kind == KDEP_TOK_TARGET) {
+		*pending = 1;
+		return 0;
+	}
+	if (matches(r->prof->ignore, t->s, t->len))
+		return 0;
+	if (*pending) {
+		*pending = 0;
+		if (!*saw) {
+			*saw = 1;
+			if ((e = printsource(r, t->s)) < 0)
+				return e;
+			return scanfile(r, t->s, t->len, KDEP_SEEN_SOURCE);
+		}
+	} else if ((e = kdep_bufprintf(r->out, "  %s \\\n", t->s)) < 0) {
+		return e;
+	}
+	return scanfile(r, t->s, t->len, KDEP_SEEN_DEP);
+}
+
+/*
+ * From 6.3 the source is the word right after ':' and is never ignored;
+ * later sources are neither listed nor scanned, and each dependency is
+ * listed (and scanned) once.
+ */
+static int kbuild63token(struct run *r, const struct kdep_token *t, int *saw)
+{
+	int e;
+
+	if (t->kind == KDEP_TOK_TARGET)
+		return 0;
+	if (t->first) {
+		if (*saw)
+			return 0;
+		*saw = 1;
+		if ((e = printsource(r, t->s)) < 0)
+			return e;
+		return scanfile(r, t->s, t->len, KDEP_SEEN_SOURCE);
+	}
+	if (matches(r->prof->ignore, t->s, t->len))
+		return 0;
+	if ((e = kdep_nameset_add(r->files, t->s, t->len)) <= 0)
+		return e;
+	if ((e = kdep_bufprintf(r->out, "  %s \\\n", t->s)) < 0)
+		return e;
+	return scanfile(r, t->s, t->len, KDEP_SEEN_DEP);
+}
+
+static int parsedeps(struct run *r, char *data, size_t len)
+{
+	struct kdep_depparser dp;
+	struct kdep_token t;
+	int pending = 0, saw = 0, e = 0;
+
+	kdep_depinit(&dp, data, len, (enum kdep_dialect)r->prof->dialect);
+	while (e == 0 && kdep_depnext(&dp, &t))
+		e = r->prof->dialect == KDEP_DIALECT_KBUILD
+			    ? kbuildtoken(r, &t, &pending, &saw)
+			    : kbuild63token(r, &t, &saw);
+	if (e == 0 && !saw)
+		e = kdep_err(KDEP_EDATA, "parse error; no targets found");
+	return e;
+}
+
+/*
+ * -e (Linux 4.7 .. 4.20): one symbol per line on stdin, each ending in a
+ * newline.  "KSYM_foo" is a symbol exported by the object, stamped as
+ * include/config/ksym/foo.h; a bare "foo" is stamped under include/ksym.
+ * Printed in order, not deduplicated, as upstream did.
+ */
+static int extradeps(struct run *r)
+{
+	const char *p = r->f->extra, *end = p + r->f->extralen;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *dir = "include/ksym";
+		int e;
+
+		if (!nl || nl == p || !kdep_isname(p, (size_t)(nl - p)))
+			return kdep_err(KDEP_EDATA, "bad data on stdin");
+		if (nl - p > 5 && memcmp(p, "KSYM_", 5) == 0)
+			dir = r->prof->configdir;
+		if ((e = printstamp(r, dir, p, (size_t)(nl - p))) < 0)
+			return e;
+		p = nl + 1;
+	}
+	return 0;
+}
+
+int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out)
+{
+	struct kdep_buf dep = {0};
+	struct run r = {.f = f, .prof = f->prof, .out = out};
+	const char *t = f->target;
+	int e;
+
+	r.syms = kdep_nameset_new();
+	r.files = kdep_nameset_new();
+	if (!r.syms || !r.files) {
+		e = KDEP_ENOMEM;
+		goto done;
+	}
+	if ((e = kdep_bufprintf(out, "%s_%s := %s\n\n", f->prof->cmdvar, t,
+				f->cmdline)) < 0 ||
+	    (e = kdep_readfile(f->depfile, &dep, NULL)) < 0 ||
+	    (e = parsedeps(&r, dep.data, dep.len)) < 0)
+		goto done;
+	if (f->extra && (e = extradeps(&r)) < 0)
+		goto done;
+	e = kdep_bufprintf(out, "\n%s: $(deps_%s)\n\n$(deps_%s):\n", t, t, t);
+done:
+	kdep_nameset_free(r.syms);
+	kdep_nameset_free(r.files);
+	kdep_buffree(&r.file);
+	kdep_buffree(&r.stamp);
+	kdep_buffree(&dep);
+	return e;
+}

@@ -1,0 +1,28 @@
+/* internal.h - helpers shared by libkdep's .c files; not installed. */
+#ifndef KDEP_INTERNAL_H
+#define KDEP_INTERNAL_H
+
+#include "kdep.h"
+
+#if defined(__GNUC__)
+#define KDEP_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define KDEP_PRINTF(a, b)
+#endif
+
+/* Set this thread's error message; returns err for "return kdep_err(...)". */
+int kdep_err(int err, const char *fmt, ...) KDEP_PRINTF(2, 3);
+/* Same, with ": strerror(errno)" appended. */
+int kdep_errno(int err, const char *fmt, ...) KDEP_PRINTF(2, 3);
+
+/* 1 if s (len bytes) ends with the string suffix. */
+int kdep_endswith(const char *s, size_t len, const char *suffix);
+
+/* ASCII classes: never depend on the locale. */
+static inline int kdep_isident(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+#endif

@@ -1,0 +1,155 @@
+/* io.c - whole-file reads, full writes and atomic replacement. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Refuse what read() would block on or fail for with a useless message. */
+static int checkregular(const char *path, const struct stat *st)
+{
+	if (S_ISREG(st->st_mode))
+		return 0;
+	if (S_ISDIR(st->st_mode))
+		return kdep_err(KDEP_EIO, "error reading file: %s: Is a directory",
+				path);
+	return kdep_err(KDEP_EIO, "error reading file: %s: not a regular file",
+			path);
+}
+
+/*
+ * Read until EOF rather than trusting st_size: a file that grows or a
+ * read() that returns short (FUSE, NFS, a signal) must still be read whole.
+ */
+static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint)
+{
+	b->len = 0;
+	if (kdep_bufreserve(b, hint) < 0)
+		return KDEP_ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (b->len + 1 >= b->cap &&
+		    kdep_bufreserve(b, b->len < 4096 ? 4096 : b->len) < 0)
+			return KDEP_ENOMEM;
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return kdep_errno(KDEP_EIO, "error reading file: %s", path);
+		}
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+	}
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int kdep_readfile(const char *path, struct kdep_buf *b, struct stat *st)
+{
+	struct stat sb;
+	int fd, r;
+
+	if (!st)
+		st = &sb;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	do
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
+	if (fstat(fd, st) < 0) {
+		r = kdep_errno(KDEP_EIO, "error fstat'ing file: %s", path);
+		close(fd);
+		return r;
+	}
+	r = checkregular(path, st);
+	if (r == 0)
+		r = readall(fd, path, b, (size_t)st->st_size + 1);
+	close(fd);
+	return r;
+}
+
+int kdep_readfd(int fd, const char *name, struct kdep_buf *b)
+{
+	return readall(fd, name, b, 4096);
+}
+
+int kdep_writeall(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, c, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return KDEP_EWRITE;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int kdep_writefile(const char *path, const void *p, size_t n, mode_t mode)
+{
+	struct kdep_buf tmp = {0};
+	int fd, r;
+
+	if (kdep_bufprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		return KDEP_ENOMEM;
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		r = kdep_errno(KDEP_EWRITE, "cannot create %s", tmp.data);
+		kdep_buffree(&tmp);
+		return r;
+	}
+	if (fchmod(fd, mode) < 0 || kdep_writeall(fd, p, n) < 0) {
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", tmp.data);
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", tmp.data);
+		goto fail;
+	}
+	if (rename(tmp.data, path) < 0) {
+		r = kdep_errno(KDEP_EWRITE, "cannot rename %s to %s", tmp.data,
+			       path);
+		goto fail;
+	}
+	kdep_buffree(&tmp);
+	return 0;
+fail:
+	unlink(tmp.data);
+	kdep_buffree(&tmp);
+	return r;
+}
+
+int kdep_mkparents(const char *path)
+{
+	struct kdep_buf d = {0};
+	char *s;
+	int r = 0;
+
+	if (kdep_bufputs(&d, path) < 0)
+		return KDEP_ENOMEM;
+	for (s = d.data + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		if (mkdir(d.data, 0755) < 0 && errno != EEXIST) {
+			r = kdep_errno(KDEP_EWRITE, "cannot create folder %s",
+				       d.data);
+			break;
+		}
+		*s = '/';
+	}
+	kdep_buffree(&d);
+	return r;
+}

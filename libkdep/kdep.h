@@ -1,0 +1,287 @@
+/*
+ * kdep.h - libkdep, the kernel dependency toolchain library.
+ *
+ * What it does, in the order a build uses it:
+ *
+ *   stamp paths   CONFIG_/KSYM names -> include/config/... files   (stamp.c)
+ *   depfiles      the compiler's -MD output, three dialects        (depfile.c)
+ *   scanning      CONFIG_ symbols used by a source or header       (scan.c)
+ *   .cmd files    what scripts/basic/fixdep prints, per profile    (fixdep.c)
+ *   profiles      kernel-era rules: linux-4.17, -5.13, -6.3        (profile.c)
+ *   hashing       XXH64 of files and buffers                       (hash.c)
+ *   records       per-target content-hash dependency records       (record.c)
+ *   kconfig       .config/auto.conf parsing and stamp sync         (kconfig.c)
+ *   autoksyms     TRIM_UNUSED_KSYMS symbol lists and stamps        (autoksyms.c)
+ *   elf           __ksym_marker_ symbols from object files         (elf.c)
+ *
+ * Conventions:
+ *   - Functions that can fail return 0 (or a count) on success and a
+ *     negative KDEP_E* code on failure; kdep_errmsg() then holds a one-line
+ *     message naming the file (and line) at fault.  kdep_exitcode() maps a
+ *     code to the exit status upstream tools use.
+ *   - The library never exits, never prints, and frees what it allocates.
+ *     Objects it hands out are released with the matching *_free().
+ *   - Lengths are explicit; names and paths need not be NUL-terminated
+ *     unless a parameter says "string".
+ */
+#ifndef KDEP_H
+#define KDEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define KDEP_API __attribute__((visibility("default")))
+#else
+#define KDEP_API
+#endif
+
+/* ---- errors (error.c) ------------------------------------------------ */
+
+enum {
+	KDEP_EDATA = -1,  /* malformed input or usage: upstream exit 1 */
+	KDEP_EIO = -2,    /* a file could not be opened/read/stat'ed: exit 2 */
+	KDEP_ENOMEM = -3, /* out of memory: exit 1 */
+	KDEP_EWRITE = -4, /* output could not be written: exit 1 */
+};
+
+/* The message of this thread's last error, without "fixdep: " or newline. */
+KDEP_API const char *kdep_errmsg(void);
+/* The exit status upstream tools use for error code err (1 or 2). */
+KDEP_API int kdep_exitcode(int err);
+
+/* ---- growable buffers (buf.c) ------------------------------------------ */
+
+/* A byte buffer; data is always NUL-terminated (not counted in len). */
+struct kdep_buf {
+	char *data;
+	size_t len, cap;
+};
+
+/* Make room for n more bytes (plus the NUL) without changing len. */
+KDEP_API int kdep_bufreserve(struct kdep_buf *b, size_t n);
+KDEP_API int kdep_bufadd(struct kdep_buf *b, const void *p, size_t n);
+KDEP_API int kdep_bufputs(struct kdep_buf *b, const char *s);
+KDEP_API int kdep_bufprintf(struct kdep_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+KDEP_API void kdep_buffree(struct kdep_buf *b);
+
+/* ---- files (io.c) -------------------------------------------------------- */
+
+/*
+ * Read a whole regular file into b (replacing its contents), looping over
+ * short reads and EINTR.  st, if not NULL, receives the fstat data.
+ * Errors name the path: "error opening file: PATH: strerror" (KDEP_EIO).
+ * Directories, FIFOs and other non-regular files are refused, never waited on.
+ */
+KDEP_API int kdep_readfile(const char *path, struct kdep_buf *b,
+			   struct stat *st);
+/* Read fd (a pipe, stdin) to its end into b; name is used in messages. */
+KDEP_API int kdep_readfd(int fd, const char *name, struct kdep_buf *b);
+/* Write all of p to fd, looping over short writes and EINTR. */
+KDEP_API int kdep_writeall(int fd, const void *p, size_t n);
+/*
+ * Replace path with p atomically: a temporary file in the same folder,
+ * fsync-free write, close, rename.  Readers see the old or the new file
+ * whole, never a torn one; on failure the temporary file is removed.
+ */
+KDEP_API int kdep_writefile(const char *path, const void *p, size_t n,
+			    mode_t mode);
+/* Create the parent folders of path (mkdir -p of its dirname). */
+KDEP_API int kdep_mkparents(const char *path);
+
+/* ---- stamp paths (stamp.c) -------------------------------------------- */
+
+enum kdep_layout {
+	KDEP_FLAT,  /* <dir>/<NAME>, kernels >= 5.13 (config), 5.15 (ksym) */
+	KDEP_SPLIT, /* <dir>/<lower, '_'->'/', '/' runs collapsed>.h */
+};
+
+/*
+ * The one canonical stamp path of symbol name (len bytes) under dir
+ * (string; NULL or "" for none), appended to out.  Split layout: ASCII
+ * lowercase, every '_' becomes '/', runs of '/' collapse to one, a leading
+ * '/' is dropped, a trailing '/' is kept, ".h" is appended - the same file
+ * the uncollapsed path names, spelled one way.  "__put_user_2" ->
+ * "put/user/2.h".  A name that is empty or holds a byte outside
+ * [A-Za-z0-9_] is KDEP_EDATA: nothing like '/', ".." or NUL gets through.
+ */
+KDEP_API int kdep_stamppath(struct kdep_buf *out, const char *dir,
+			    const char *name, size_t len,
+			    enum kdep_layout layout);
+/* 1 if name (len bytes) is a non-empty [A-Za-z0-9_] identifier. */
+KDEP_API int kdep_isname(const char *name, size_t len);
+
+/* ---- depfiles (depfile.c) ---------------------------------------------- */
+
+enum kdep_dialect {
+	/* fixdep <= 6.2: separators ' ' '\\' '\n'; "word:" is a target. */
+	KDEP_DIALECT_KBUILD,
+	/* fixdep >= 6.3: '#' comments, tabs, "\#" "\:" unescaped. */
+	KDEP_DIALECT_KBUILD63,
+	/* GNU make as gcc/clang write it, with ninja's escape rules. */
+	KDEP_DIALECT_MAKE,
+};
+
+enum kdep_tokkind {
+	KDEP_TOK_TARGET, /* a word before ':' (kbuild: a word ending in ':') */
+	KDEP_TOK_PREREQ, /* a word after ':' */
+};
+
+struct kdep_token {
+	const char *s;  /* into the parser's buffer; NUL-terminated */
+	size_t len;
+	int kind;       /* enum kdep_tokkind */
+	int first;      /* the first prerequisite right after a ':' */
+	unsigned line;  /* 1-based line of the token's first byte */
+};
+
+/*
+ * A depfile tokenizer working in place over a writable buffer (unescaping
+ * shortens tokens in place; a token is NUL-terminated by overwriting
+ * the byte after it; a token stays valid until the next kdep_depnext()).
+ * The buffer is data[0..len) with data[len] == '\0'.
+ * Like upstream fixdep, the kbuild dialects treat a NUL byte as the end of
+ * input; the make dialect treats it as a separator.  CRLF line ends are
+ * accepted by the make dialect; the kbuild dialects keep '\r' in tokens as
+ * upstream does.
+ */
+struct kdep_depparser {
+	char *p, *end;
+	int dialect;
+	int intarget;   /* kbuild63/make: next word is a target */
+	int aftercolon; /* next prerequisite is the first after ':' */
+	unsigned line;
+	char *cut;      /* where the last token's NUL was written */
+	char cutc;      /* the byte it replaced, restored by the next call */
+};
+
+KDEP_API void kdep_depinit(struct kdep_depparser *dp, char *data, size_t len,
+			   enum kdep_dialect dialect);
+/* Next token into *t: 1 when there is one, 0 at the end. */
+KDEP_API int kdep_depnext(struct kdep_depparser *dp, struct kdep_token *t);
+
+/* ---- CONFIG_ scanning (scan.c) ------------------------------------------ */
+
+/* A set of names (dedupe over a whole fixdep run). */
+struct kdep_nameset;
+KDEP_API struct kdep_nameset *kdep_nameset_new(void);
+/* 1 if added, 0 if already present, KDEP_ENOMEM. */
+KDEP_API int kdep_nameset_add(struct kdep_nameset *set, const char *s,
+			      size_t len);
+KDEP_API void kdep_nameset_free(struct kdep_nameset *set);
+
+struct kdep_scanopts {
+	const char *const *prefixes; /* NULL-terminated; NULL = {"CONFIG_"} */
+	int boundary; /* skip a match preceded by [A-Za-z0-9_] (4.17+) */
+};
+
+/*
+ * Call fn(ctx, name, len) for every symbol text[0..len) uses: a prefix,
+ * then [A-Za-z0-9_]*, with a "_MODULE" suffix stripped and empty names
+ * dropped.  Like upstream, a NUL byte ends the text.  Names repeat if the
+ * text repeats them (dedupe with a kdep_nameset).  A non-zero return from
+ * fn stops the scan and is returned.
+ */
+typedef int (*kdep_symfn)(void *ctx, const char *name, size_t len);
+KDEP_API int kdep_scan(const struct kdep_scanopts *o, const char *text,
+		       size_t len, kdep_symfn fn, void *ctx);
+
+/* ---- compatibility profiles (profile.c) ------------------------------- */
+
+struct kdep_profile {
+	const char *name;            /* "linux-6.3" */
+	const char *cmdvar;          /* "cmd" or "savedcmd" */
+	int dialect;                 /* enum kdep_dialect */
+	int layout;                  /* enum kdep_layout of config stamps */
+	const char *configdir;       /* "include/config" */
+	const char *const *ignore;   /* suffixes neither listed nor scanned */
+	const char *const *noscan;   /* suffixes listed but not scanned */
+	struct kdep_scanopts scan;
+	int extradeps;               /* accepts -e (extra deps on stdin) */
+};
+
+/* The profile called name, or NULL. */
+KDEP_API const struct kdep_profile *kdep_profile(const char *name);
+/* The profile for kernel version.patchlevel; the newest for 0, 0. */
+KDEP_API const struct kdep_profile *kdep_profile_for(int version,
+						       int patchlevel);
+/* NULL-terminated list of all profiles, oldest first. */
+KDEP_API const struct kdep_profile *const *kdep_profiles(void);
+/*
+ * The profile a tool uses: name if not NULL, else $KDEP_COMPAT, else the
+ * version of the kernel tree in the current folder (./Makefile), else the
+ * newest.  NULL with KDEP_EDATA for an unknown name.
+ */
+KDEP_API const struct kdep_profile *kdep_profile_select(const char *name);
+/*
+ * VERSION and PATCHLEVEL from a kernel tree's top Makefile (string path).
+ * 0 on success, KDEP_EIO if unreadable, KDEP_EDATA if it is not a kernel
+ * Makefile.
+ */
+KDEP_API int kdep_kernelversion(const char *makefile, int *version,
+				int *patchlevel);
+
+/* ---- fixdep: depfile -> .cmd (fixdep.c) ------------------------------- */
+
+/* Called for every file fixdep reads and every stamp it emits. */
+enum kdep_seenkind {
+	KDEP_SEEN_SOURCE, /* the source_ file (data = its content) */
+	KDEP_SEEN_DEP,    /* a listed dependency (data NULL if not read) */
+	KDEP_SEEN_STAMP,  /* a config/ksym stamp path (data NULL) */
+};
+typedef int (*kdep_seenfn)(void *ctx, int kind, const char *path,
+			   const char *data, size_t len,
+			   const struct stat *st);
+
+struct kdep_cache;
+
+struct kdep_fixdep {
+	const struct kdep_profile *prof;
+	const char *depfile, *target, *cmdline; /* strings */
+	/* -e: extra dependency lines (NULL: none); see fixdep.c. */
+	const char *extra;
+	size_t extralen;
+	kdep_seenfn seen; /* optional */
+	void *seenctx;
+	struct kdep_cache *cache; /* optional scan cache (cache.c) */
+};
+
+/*
+ * Produce the .cmd text for one compile into out (appended), exactly as
+ * the profile's upstream fixdep prints it.  Nothing is written anywhere:
+ * on error out holds a partial text the caller must not use.
+ */
+KDEP_API int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out);
+
+/* ---- hashing (hash.c) ----------------------------------------------------- */
+
+/* XXH64 (xxHash 64-bit, seed 0 unless given), per its published spec. */
+struct kdep_hashstate {
+	uint64_t v[4];
+	uint64_t total;
+	unsigned char mem[32];
+	size_t memlen;
+	uint64_t seed;
+};
+KDEP_API uint64_t kdep_hash(const void *p, size_t n, uint64_t seed);
+KDEP_API void kdep_hashinit(struct kdep_hashstate *h, uint64_t seed);
+KDEP_API void kdep_hashupdate(struct kdep_hashstate *h, const void *p,
+			      size_t n);
+KDEP_API uint64_t kdep_hashfinal(const struct kdep_hashstate *h);
+/* Hash a file's content (path string); st receives its fstat data. */
+KDEP_API int kdep_hashfile(const char *path, uint64_t *out, struct stat *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

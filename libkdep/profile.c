@@ -1,0 +1,157 @@
+/*
+ * profile.c - what changed in fixdep across kernel releases.
+ *
+ *   linux-4.17  4.17 .. 5.12: "cmd_", kbuild dialect, split stamps
+ *               include/config/foo/bar.h, -e extra deps on stdin
+ *               (removed upstream in 5.0; kept here for 4.x trees).
+ *   linux-5.13  5.13 .. 6.2: flat stamps include/config/FOO_BAR.
+ *   linux-6.3   6.3 on: "savedcmd_", the 6.3 tokenizer, rustc's
+ *               .rlib/.rmeta/.so listed but not scanned, and only
+ *               autoconf.h ignored (autoksyms.h went away in 6.4).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static const char *const ign417[] = {
+	"include/generated/autoconf.h",
+	"include/generated/autoksyms.h",
+	".ver",
+	NULL,
+};
+static const char *const ign513[] = {
+	"include/generated/autoconf.h",
+	"include/generated/autoksyms.h",
+	NULL,
+};
+static const char *const ign63[] = {"include/generated/autoconf.h", NULL};
+static const char *const noscan63[] = {".rlib", ".rmeta", ".so", NULL};
+static const char *const none[] = {NULL};
+
+static const struct kdep_profile linux417 = {
+	.name = "linux-4.17",
+	.cmdvar = "cmd",
+	.dialect = KDEP_DIALECT_KBUILD,
+	.layout = KDEP_SPLIT,
+	.configdir = "include/config",
+	.ignore = ign417,
+	.noscan = none,
+	.scan = {NULL, 1},
+	.extradeps = 1,
+};
+
+static const struct kdep_profile linux513 = {
+	.name = "linux-5.13",
+	.cmdvar = "cmd",
+	.dialect = KDEP_DIALECT_KBUILD,
+	.layout = KDEP_FLAT,
+	.configdir = "include/config",
+	.ignore = ign513,
+	.noscan = none,
+	.scan = {NULL, 1},
+};
+
+static const struct kdep_profile linux63 = {
+	.name = "linux-6.3",
+	.cmdvar = "savedcmd",
+	.dialect = KDEP_DIALECT_KBUILD63,
+	.layout = KDEP_FLAT,
+	.configdir = "include/config",
+	.ignore = ign63,
+	.noscan = noscan63,
+	.scan = {NULL, 1},
+};
+
+static const struct kdep_profile *const all[] = {
+	&linux417,
+	&linux513,
+	&linux63,
+	NULL,
+};
+
+const struct kdep_profile *const *kdep_profiles(void)
+{
+	return all;
+}
+
+const struct kdep_profile *kdep_profile(const char *name)
+{
+	size_t i;
+
+	for (i = 0; all[i]; i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
+	kdep_err(KDEP_EDATA, "unknown profile '%s'", name);
+	return NULL;
+}
+
+const struct kdep_profile *kdep_profile_for(int version, int patchlevel)
+{
+	int v = version * 1000 + patchlevel;
+
+	if (v == 0 || v >= 6003)
+		return &linux63;
+	if (v >= 5013)
+		return &linux513;
+	return &linux417;
+}
+
+const struct kdep_profile *kdep_profile_select(const char *name)
+{
+	int v, p;
+
+	if (!name || !*name)
+		name = getenv("KDEP_COMPAT");
+	if (name && *name)
+		return kdep_profile(name);
+	if (access("Makefile", F_OK) == 0 &&
+	    kdep_kernelversion("Makefile", &v, &p) == 0)
+		return kdep_profile_for(v, p);
+	return kdep_profile_for(0, 0);
+}
+
+/* The number after "NAME =" at the start of a line, or -1. */
+static int makevar(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p) {
+		const char *q = p + n;
+		char *e;
+		long v;
+
+		if (strncmp(p, name, n) != 0)
+			continue;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (*q++ != '=')
+			continue;
+		v = strtol(q, &e, 10);
+		if (e == q || v < 0 || v > 1000)
+			return -1;
+		return (int)v;
+	}
+	return -1;
+}
+
+int kdep_kernelversion(const char *makefile, int *version, int *patchlevel)
+{
+	struct kdep_buf b = {0};
+	int r = kdep_readfile(makefile, &b, NULL);
+
+	if (r == 0) {
+		*version = makevar(b.data, "VERSION");
+		*patchlevel = makevar(b.data, "PATCHLEVEL");
+		if (*version < 0 || *patchlevel < 0)
+			r = kdep_err(KDEP_EDATA,
+				     "%s: no VERSION/PATCHLEVEL: not a kernel "
+				     "Makefile",
+				     makefile);
+	}
+	kdep_buffree(&b);
+	return r;
+}

@@ -1,0 +1,151 @@
+/*
+ * fixdep - drop-in for the kernel's scripts/basic/fixdep.
+ *
+ * With no options it prints what the kernel tree's own fixdep prints; the
+ * options are opt-in extensions.  Exit status as upstream: 1 for usage,
+ * parse and write errors, 2 when a file cannot be read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kdep.h"
+
+static const char usage[] =
+	"Usage: fixdep [options] <depfile> <target> <cmdline>\n";
+
+static const char help[] =
+	"Turn a compiler depfile into a kbuild .cmd file on standard output.\n"
+	"\n"
+	"Options:\n"
+	"  --compat=PROFILE   linux-4.17, linux-5.13 or linux-6.3 (default:\n"
+	"                     $KDEP_COMPAT, else the kernel tree in the\n"
+	"                     current folder, else the newest)\n"
+	"  --layout=flat|split  config stamp layout\n"
+	"  --prefix=P         symbol prefix to scan for; repeat for several\n"
+	"                     (default CONFIG_)\n"
+	"  --config-dir=DIR   stamp folder (default include/config)\n"
+	"  -e                 extra dependencies on stdin, one per line\n"
+	"  -o FILE            write FILE atomically instead of stdout\n"
+	"  --help, --version\n"
+	"\n"
+	"Exit status: 0 ok, 1 usage/parse/write error, 2 unreadable file.\n";
+
+static void die(int err)
+{
+	fprintf(stderr, "fixdep: %s\n", kdep_errmsg());
+	exit(kdep_exitcode(err));
+}
+
+static void badusage(void)
+{
+	fputs(usage, stderr);
+	fputs("Try 'fixdep --help' for more information.\n", stderr);
+	exit(1);
+}
+
+static const char *optval(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
+		return arg + n + 1;
+	return NULL;
+}
+
+int main(int argc, char *argv[])
+{
+	struct kdep_profile prof;
+	const struct kdep_profile *base;
+	struct kdep_fixdep f = {0};
+	struct kdep_buf out = {0}, extra = {0};
+	const char *compat = NULL, *layout = NULL, *cfgdir = NULL, *ofile = NULL;
+	const char **prefixes;
+	int i, npre = 0, extradeps = 0, e;
+	const char *v;
+
+	prefixes = calloc((size_t)argc + 1, sizeof(*prefixes));
+	if (!prefixes)
+		die(KDEP_ENOMEM);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else if (strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			return 0;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("fixdep (libkdep) %s\n", KDEP_VERSION);
+			return 0;
+		} else if (strcmp(a, "-e") == 0) {
+			extradeps = 1;
+		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
+			ofile = argv[++i];
+		} else if ((v = optval(a, "--compat"))) {
+			compat = v;
+		} else if ((v = optval(a, "--layout"))) {
+			layout = v;
+		} else if ((v = optval(a, "--config-dir"))) {
+			cfgdir = v;
+		} else if ((v = optval(a, "--prefix")) && *v) {
+			prefixes[npre++] = v;
+		} else {
+			fprintf(stderr, "fixdep: unknown option '%s'\n", a);
+			badusage();
+		}
+	}
+	if (argc - i != 3)
+		badusage();
+
+	if (!(base = kdep_profile_select(compat)))
+		die(KDEP_EDATA);
+	prof = *base;
+	if (layout && strcmp(layout, "flat") == 0)
+		prof.layout = KDEP_FLAT;
+	else if (layout && strcmp(layout, "split") == 0)
+		prof.layout = KDEP_SPLIT;
+	else if (layout) {
+		fprintf(stderr, "fixdep: --layout must be flat or split\n");
+		exit(1);
+	}
+	if (cfgdir)
+		prof.configdir = cfgdir;
+	if (npre)
+		prof.scan.prefixes = prefixes;
+	if (extradeps && !prof.extradeps) {
+		fprintf(stderr, "fixdep: -e needs --compat=linux-4.17\n");
+		exit(1);
+	}
+
+	f.prof = &prof;
+	f.depfile = argv[i];
+	f.target = argv[i + 1];
+	f.cmdline = argv[i + 2];
+	if (extradeps) {
+		if ((e = kdep_readfd(0, "<stdin>", &extra)) < 0)
+			die(e);
+		f.extra = extra.data;
+		f.extralen = extra.len;
+	}
+	if ((e = kdep_fixdep(&f, &out)) < 0)
+		die(e);
+	if (ofile)
+		e = kdep_writefile(ofile, out.data, out.len, 0644);
+	else if (kdep_writeall(1, out.data, out.len) < 0)
+		e = KDEP_EWRITE;
+	if (e < 0 && !ofile) {
+		fprintf(stderr,
+			"fixdep: not all data was written to the output\n");
+		exit(1);
+	}
+	if (e < 0)
+		die(e);
+	kdep_buffree(&out);
+	kdep_buffree(&extra);
+	free(prefixes);
+	return 0;
+}
