@@ -1,15 +1,13 @@
 /* hash_test.c - XXH64 of buffers, streams and files. */
 #include <criterion/criterion.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "kdep.h"
+#include "testutil.h"
 
 #define PRIME32 UINT64_C(2654435761)
 #define PRIME64 UINT64_C(11400714785074694797)
@@ -179,34 +177,21 @@ Test(hash, final_does_not_consume_the_state)
 
 /* ---- kdep_hashfile ---------------------------------------------------- */
 
-static struct kdep_buf dir, file;
+static char *dir;
+static struct kdep_buf file;
 
 static void mktmp(void)
 {
-	const char *t = getenv("TMPDIR");
-
-	cr_assert_eq(
-	    kdep_bufprintf(&dir, "%s/kdep-hash-XXXXXX", t && *t ? t : "/tmp"),
-	    0);
-	cr_assert_not_null(mkdtemp(dir.data), "mkdtemp: %s", strerror(errno));
-	cr_assert_eq(kdep_bufprintf(&file, "%s/f", dir.data), 0);
+	dir = tu_tmpdir();
+	cr_assert_eq(kdep_bufprintf(&file, "%s/f", dir), 0);
 }
 
 static void rmtmp(void)
 {
-	unlink(file.data);
-	rmdir(dir.data);
+	tu_rmtree(dir);
+	free(dir);
+	dir = NULL;
 	kdep_buffree(&file);
-	kdep_buffree(&dir);
-}
-
-static void writebytes(const char *path, const void *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fwrite(p, 1, n, f), n);
-	cr_assert_eq(fclose(f), 0);
 }
 
 TestSuite(hashfile, .init = mktmp, .fini = rmtmp);
@@ -220,7 +205,7 @@ Test(hashfile, equals_hash_of_the_same_bytes)
 
 	cr_assert_not_null(b);
 	fillsanity(b, n);
-	writebytes(file.data, b, n);
+	tu_writen(file.data, b, n);
 	cr_assert_eq(kdep_hashfile(file.data, &got, NULL), 0, "%s",
 		     kdep_errmsg());
 	cr_assert_eq(got, kdep_hash(b, n, 0));
@@ -231,7 +216,7 @@ Test(hashfile, empty_file_hashes_like_empty_input)
 {
 	uint64_t got = 0;
 
-	writebytes(file.data, "", 0);
+	tu_writen(file.data, "", 0);
 	cr_assert_eq(kdep_hashfile(file.data, &got, NULL), 0, "%s",
 		     kdep_errmsg());
 	cr_assert_eq(got, UINT64_C(0xEF46DB3751D8E999));
@@ -242,7 +227,7 @@ Test(hashfile, fills_in_the_stat_data)
 	struct stat st, want;
 	uint64_t got;
 
-	writebytes(file.data, "abc", 3);
+	tu_writen(file.data, "abc", 3);
 	cr_assert_eq(stat(file.data, &want), 0);
 	cr_assert_eq(kdep_hashfile(file.data, &got, &st), 0, "%s",
 		     kdep_errmsg());
@@ -266,8 +251,8 @@ Test(hashfile, directory_is_an_io_error_naming_the_path)
 {
 	uint64_t got;
 
-	cr_assert_eq(kdep_hashfile(dir.data, &got, NULL), KDEP_EIO);
-	cr_assert_not_null(strstr(kdep_errmsg(), dir.data), "message: %s",
+	cr_assert_eq(kdep_hashfile(dir, &got, NULL), KDEP_EIO);
+	cr_assert_not_null(strstr(kdep_errmsg(), dir), "message: %s",
 			   kdep_errmsg());
 }
 
