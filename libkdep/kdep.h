@@ -31,6 +31,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -118,6 +119,16 @@ enum kdep_layout {
 KDEP_API int kdep_stamppath(struct kdep_buf *out, const char *dir,
 			    const char *name, size_t len,
 			    enum kdep_layout layout);
+/*
+ * Write a stamp file whose content encodes its symbol's state, so that
+ * content checks see every change: folders are created, the file is
+ * replaced atomically and only when its content differs.  If after is not
+ * NULL the stamp's mtime is then set strictly newer than *after (plus 1 ns,
+ * or the current time if later), so that mtime-based make sees it too even
+ * on coarse-timestamp filesystems.  Returns 1 if written, 0 if unchanged.
+ */
+KDEP_API int kdep_writestamp(const char *path, const char *content,
+			     size_t len, const struct timespec *after);
 /* 1 if name (len bytes) is a non-empty [A-Za-z0-9_] identifier. */
 KDEP_API int kdep_isname(const char *name, size_t len);
 

@@ -16,6 +16,11 @@
  * leading '/' is dropped.  The file named is the same one the kconfig
  * tools create, since the kernel ignores repeated slashes.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "internal.h"
 
 int kdep_isname(const char *name, size_t len)
@@ -78,4 +83,67 @@ int kdep_stamppath(struct kdep_buf *out, const char *dir, const char *name,
 	if (layout == KDEP_SPLIT)
 		return addsplit(out, name, len);
 	return kdep_bufadd(out, name, len);
+}
+
+/* 1 if path holds exactly content[0..len). */
+static int samecontent(const char *path, const char *content, size_t len)
+{
+	struct kdep_buf b = {0};
+	int same = kdep_readfile(path, &b, NULL) == 0 && b.len == len &&
+		   memcmp(b.data, content, len) == 0;
+
+	kdep_buffree(&b);
+	return same;
+}
+
+static int later(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/*
+ * Make path's mtime later than *after, without a busy loop: the later of
+ * now and after + 1 ns; if the filesystem keeps coarser times and stores
+ * something not later, the next whole second.
+ */
+static int bumpmtime(const char *path, const struct timespec *after)
+{
+	struct timespec ts[2] = {{0, UTIME_OMIT}, *after};
+	struct timespec now;
+	struct stat st;
+	int i;
+
+	if (++ts[1].tv_nsec >= 1000000000L) {
+		ts[1].tv_sec++;
+		ts[1].tv_nsec = 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (later(&now, &ts[1]))
+		ts[1] = now;
+	for (i = 0; i < 2; i++) {
+		if (utimensat(AT_FDCWD, path, ts, 0) < 0 || stat(path, &st) < 0)
+			return kdep_errno(KDEP_EWRITE, "cannot set time of %s",
+					  path);
+		if (later(&st.st_mtim, after))
+			return 0;
+		ts[1].tv_sec = after->tv_sec + 1;
+		ts[1].tv_nsec = 0;
+	}
+	return kdep_err(KDEP_EWRITE, "%s: filesystem keeps no later time", path);
+}
+
+int kdep_writestamp(const char *path, const char *content, size_t len,
+		    const struct timespec *after)
+{
+	int e;
+
+	if (samecontent(path, content, len))
+		return 0;
+	if ((e = kdep_mkparents(path)) < 0 ||
+	    (e = kdep_writefile(path, content, len, 0644)) < 0)
+		return e;
+	if (after && (e = bumpmtime(path, after)) < 0)
+		return e;
+	return 1;
 }
