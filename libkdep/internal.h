@@ -18,6 +18,16 @@ int kdep_errno(int err, const char *fmt, ...) KDEP_PRINTF(2, 3);
 /* 1 if s (len bytes) ends with the string suffix. */
 int kdep_endswith(const char *s, size_t len, const char *suffix);
 
+/*
+ * Add s to set like kdep_nameset_add, and point *val at the value slot
+ * that goes with it (NULL for a new name).  The slot stays valid until the
+ * next put.  1 if added, 0 if present, KDEP_ENOMEM.
+ */
+int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
+		     void ***val);
+/* Call fn on every non-NULL value (to free them). */
+void kdep_nameset_each(struct kdep_nameset *set, void (*fn)(void *val));
+
 /* ASCII classes: never depend on the locale. */
 static inline int kdep_isident(unsigned char c)
 {
