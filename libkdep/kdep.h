@@ -274,6 +274,49 @@ struct kdep_fixdep {
  */
 KDEP_API int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out);
 
+/* ---- dependency records (record.c) ------------------------------------- */
+
+/*
+ * A record lists what one target was built from, with content hashes, so
+ * that staleness is decided by content, not by mtimes (format and rules in
+ * record.c).  fixdep --record builds one through its seen callback.
+ */
+struct kdep_record;
+
+/* A record for target (string) built by cmdline (string). */
+KDEP_API struct kdep_record *kdep_record_new(const char *target,
+					     const char *cmdline);
+/* A kdep_seenfn: pass it with the record as ctx to kdep_fixdep(). */
+KDEP_API int kdep_record_seen(void *ctx, int kind, const char *path,
+			      const char *data, size_t len,
+			      const struct stat *st);
+/*
+ * Write the record atomically next to its target.  Files whose mtime or
+ * ctime is not older than the target's (or the depfile's, if not NULL)
+ * are recorded as unknown: they may have changed while it was built.
+ */
+KDEP_API int kdep_record_write(struct kdep_record *r, const char *depfile);
+KDEP_API void kdep_record_free(struct kdep_record *r);
+/* The record path of target: "dir/foo.o" -> "dir/.foo.o.kdep". */
+KDEP_API int kdep_recordpath(struct kdep_buf *out, const char *target);
+
+/* Checks many targets, stat'ing and hashing each file at most once. */
+struct kdep_checker;
+KDEP_API struct kdep_checker *kdep_checker_new(void);
+KDEP_API void kdep_checker_free(struct kdep_checker *c);
+
+/* Receives "target: reason" lines, e.g. "a.o: b.h changed". */
+typedef void (*kdep_reasonfn)(void *ctx, const char *target,
+			      const char *reason);
+/*
+ * 1 if target is stale, 0 if fresh, < 0 on error.  Stale: the target or
+ * its record is missing or corrupt, cmdline (if not NULL) differs from the
+ * recorded one, or a recorded file's content or presence differs.  With fn
+ * every reason is reported; without, checking stops at the first.
+ */
+KDEP_API int kdep_stale(struct kdep_checker *c, const char *target,
+			const char *cmdline, kdep_reasonfn fn, void *ctx);
+
 /* ---- hashing (hash.c) ----------------------------------------------------- */
 
 /* XXH64 (xxHash 64-bit, seed 0 unless given), per its published spec. */
