@@ -28,6 +28,9 @@ static const char help[] =
 	"  --config-dir=DIR   stamp folder (default include/config)\n"
 	"  -e                 extra dependencies on stdin, one per line\n"
 	"  -o FILE            write FILE atomically instead of stdout\n"
+	"  --record           also write a content-hash record of what the\n"
+	"                     target was built from (dir/.target.kdep, read\n"
+	"                     by 'kdep stale'); also KDEP_RECORD=1\n"
 	"  --help, --version\n"
 	"\n"
 	"Exit status: 0 ok, 1 usage/parse/write error, 2 unreadable file.\n";
@@ -62,7 +65,8 @@ int main(int argc, char *argv[])
 	struct kdep_buf out = {0}, extra = {0};
 	const char *compat = NULL, *layout = NULL, *cfgdir = NULL, *ofile = NULL;
 	const char **prefixes;
-	int i, npre = 0, extradeps = 0, e;
+	struct kdep_record *rec = NULL;
+	int i, npre = 0, extradeps = 0, record = 0, e;
 	const char *v;
 
 	prefixes = calloc((size_t)argc + 1, sizeof(*prefixes));
@@ -81,6 +85,8 @@ int main(int argc, char *argv[])
 		} else if (strcmp(a, "--version") == 0) {
 			printf("fixdep (libkdep) %s\n", KDEP_VERSION);
 			return 0;
+		} else if (strcmp(a, "--record") == 0) {
+			record = 1;
 		} else if (strcmp(a, "-e") == 0) {
 			extradeps = 1;
 		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
@@ -131,6 +137,13 @@ int main(int argc, char *argv[])
 		f.extra = extra.data;
 		f.extralen = extra.len;
 	}
+	v = getenv("KDEP_RECORD");
+	if (record || (v && strcmp(v, "1") == 0)) {
+		if (!(rec = kdep_record_new(f.target, f.cmdline)))
+			die(KDEP_ENOMEM);
+		f.seen = kdep_record_seen;
+		f.seenctx = rec;
+	}
 	if ((e = kdep_fixdep(&f, &out)) < 0)
 		die(e);
 	if (ofile)
@@ -144,8 +157,12 @@ int main(int argc, char *argv[])
 	}
 	if (e < 0)
 		die(e);
+	/* last: a record must never claim more than the .cmd says */
+	if (rec && (e = kdep_record_write(rec, f.depfile)) < 0)
+		die(e);
 	kdep_buffree(&out);
 	kdep_buffree(&extra);
+	kdep_record_free(rec);
 	free(prefixes);
 	return 0;
 }
