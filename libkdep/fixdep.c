@@ -44,6 +44,14 @@ static int matches(const char *const *suffixes, const char *s, size_t len)
 	return 0;
 }
 
+static int seen(struct run *r, int kind, const char *path,
+		const struct stat *st, uint64_t hash)
+{
+	struct kdep_seen s = {kind, path, st, hash};
+
+	return r->f->seen ? r->f->seen(r->f->seenctx, &s) : 0;
+}
+
 static int printstamp(struct run *r, const char *dir, const char *name,
 		      size_t len)
 {
@@ -55,10 +63,7 @@ static int printstamp(struct run *r, const char *dir, const char *name,
 	    (e = kdep_bufprintf(r->out, "    $(wildcard %s) \\\n",
 				r->stamp.data)) < 0)
 		return e;
-	if (r->f->seen)
-		return r->f->seen(r->f->seenctx, KDEP_SEEN_STAMP, r->stamp.data,
-				  NULL, 0, NULL);
-	return 0;
+	return seen(r, KDEP_SEEN_STAMP, r->stamp.data, NULL, 0);
 }
 
 static int usesym(void *ctx, const char *name, size_t len)
@@ -75,18 +80,22 @@ static int usesym(void *ctx, const char *name, size_t len)
 static int scanfile(struct run *r, const char *path, size_t len, int kind)
 {
 	struct stat st;
+	uint64_t hash = 0;
 	int e;
 
-	if (matches(r->prof->noscan, path, len)) {
-		if (r->f->seen)
-			return r->f->seen(r->f->seenctx, kind, path, NULL, 0,
-					  NULL);
-		return 0;
+	if (matches(r->prof->noscan, path, len))
+		return seen(r, kind, path, NULL, 0);
+	if (r->f->cache) {
+		if ((e = kdep_cache_scan(r->f->cache, path, usesym, r, &hash,
+					 &st)) < 0)
+			return e;
+		return seen(r, kind, path, &st, hash);
 	}
 	if ((e = kdep_readfile(path, &r->file, &st)) < 0)
 		return e;
-	if (r->f->seen && (e = r->f->seen(r->f->seenctx, kind, path,
-					  r->file.data, r->file.len, &st)))
+	if (r->f->seen)
+		hash = kdep_hash(r->file.data, r->file.len, 0);
+	if ((e = seen(r, kind, path, &st, hash)) != 0)
 		return e;
 	return kdep_scan(&r->prof->scan, r->file.data, r->file.len, usesym, r);
 }

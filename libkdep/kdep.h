@@ -244,15 +244,19 @@ KDEP_API int kdep_kernelversion(const char *makefile, int *version,
 
 /* ---- fixdep: depfile -> .cmd (fixdep.c) ------------------------------- */
 
-/* Called for every file fixdep reads and every stamp it emits. */
+/* What fixdep saw: each file it read or listed, each stamp it printed. */
 enum kdep_seenkind {
-	KDEP_SEEN_SOURCE, /* the source_ file (data = its content) */
-	KDEP_SEEN_DEP,    /* a listed dependency (data NULL if not read) */
-	KDEP_SEEN_STAMP,  /* a config/ksym stamp path (data NULL) */
+	KDEP_SEEN_SOURCE, /* the source_ file */
+	KDEP_SEEN_DEP,    /* a listed dependency */
+	KDEP_SEEN_STAMP,  /* a config/ksym stamp path */
 };
-typedef int (*kdep_seenfn)(void *ctx, int kind, const char *path,
-			   const char *data, size_t len,
-			   const struct stat *st);
+struct kdep_seen {
+	int kind;              /* enum kdep_seenkind */
+	const char *path;      /* string */
+	const struct stat *st; /* NULL: not read (stamps, .rlib files) */
+	uint64_t hash;         /* kdep_hash of the content, when st is set */
+};
+typedef int (*kdep_seenfn)(void *ctx, const struct kdep_seen *s);
 
 struct kdep_cache;
 
@@ -287,9 +291,7 @@ struct kdep_record;
 KDEP_API struct kdep_record *kdep_record_new(const char *target,
 					     const char *cmdline);
 /* A kdep_seenfn: pass it with the record as ctx to kdep_fixdep(). */
-KDEP_API int kdep_record_seen(void *ctx, int kind, const char *path,
-			      const char *data, size_t len,
-			      const struct stat *st);
+KDEP_API int kdep_record_seen(void *ctx, const struct kdep_seen *s);
 /*
  * Write the record atomically next to its target.  Files whose mtime or
  * ctime is not older than the target's (or the depfile's, if not NULL)
@@ -316,6 +318,97 @@ typedef void (*kdep_reasonfn)(void *ctx, const char *target,
  */
 KDEP_API int kdep_stale(struct kdep_checker *c, const char *target,
 			const char *cmdline, kdep_reasonfn fn, void *ctx);
+
+/* ---- scan cache (cache.c) ----------------------------------------------- */
+
+/*
+ * Per-file scan results shared by the fixdep runs of one build, so each
+ * version of a header is read and scanned once (format, racy rule and
+ * concurrency in cache.c).  Safe under make -j; a damaged cache only costs
+ * a rescan.  Set kdep_fixdep.cache to use it.
+ */
+KDEP_API int kdep_cache_open(struct kdep_cache **c, const char *dir,
+			     const struct kdep_scanopts *o);
+KDEP_API void kdep_cache_close(struct kdep_cache *c);
+/*
+ * The symbols path uses (each once, in order of first use) to fn, and its
+ * content hash and stat data; reads the file only when the cache cannot
+ * answer.  Errors as kdep_readfile.
+ */
+KDEP_API int kdep_cache_scan(struct kdep_cache *c, const char *path,
+			     kdep_symfn fn, void *ctx, uint64_t *hash,
+			     struct stat *st);
+
+/* ---- kconfig (kconfig.c) ---------------------------------------------- */
+
+/* The kind of a value, read from its spelling (formats in kconfig.c). */
+enum kdep_confkind {
+	KDEP_CONF_N,   /* "# CONFIG_X is not set" or CONFIG_X=n */
+	KDEP_CONF_Y,   /* y */
+	KDEP_CONF_M,   /* m */
+	KDEP_CONF_NUM, /* unquoted decimal (optional '-') or 0x hex */
+	KDEP_CONF_STR, /* quoted (val unescaped), or other unquoted text */
+};
+
+struct kdep_confsym {
+	char *name;    /* without "CONFIG_" (string) */
+	char *val;     /* "n", "y", "m", the number, the string's text */
+	int kind;      /* enum kdep_confkind */
+	unsigned line; /* of the last assignment */
+};
+
+/* A parsed .config or auto.conf. */
+struct kdep_config {
+	struct kdep_confsym *syms; /* in order of first assignment, n too */
+	size_t n;
+	char *title; /* "# TITLE" of kconfig's heading, or NULL */
+	size_t cap, *tab, tabsize; /* private: the name index */
+};
+
+/*
+ * Parse the .config or auto.conf at path (string) into *c, which needs
+ * no setup.  A malformed line is KDEP_EDATA "PATH:LINE: what"; on any
+ * error *c is left empty.  Release with kdep_config_free().
+ */
+KDEP_API int kdep_config_parse(const char *path, struct kdep_config *c);
+/* The same over data[0..len); file (string) names it in messages. */
+KDEP_API int kdep_config_parsemem(const char *file, const char *data,
+				  size_t len, struct kdep_config *c);
+/* The symbol called name (string, no "CONFIG_"), or NULL. */
+KDEP_API const struct kdep_confsym *
+kdep_config_find(const struct kdep_config *c, const char *name);
+KDEP_API void kdep_config_free(struct kdep_config *c);
+/* Append the auto.conf / autoconf.h text of c to out (kconfig's formats). */
+KDEP_API int kdep_config_autoconf(const struct kdep_config *c,
+				  struct kdep_buf *out);
+KDEP_API int kdep_config_autoheader(const struct kdep_config *c,
+				    struct kdep_buf *out);
+
+struct kdep_syncopts {
+	const char *config;     /* the new .config or auto.conf (string) */
+	const char *dir;        /* stamps and old auto.conf; NULL: include/config */
+	const char *autoheader; /* NULL: include/generated/autoconf.h; "": none */
+	enum kdep_layout layout;
+};
+
+struct kdep_syncstats {
+	size_t symbols; /* assignments in the new config, n included */
+	size_t changed; /* symbols whose value changed since <dir>/auto.conf */
+	size_t written; /* stamps rewritten (changed, unless already right) */
+	int autoheader; /* 1 if autoconf.h was rewritten */
+	int autoconf;   /* 1 if <dir>/auto.conf was rewritten */
+};
+
+/*
+ * What kconfig does when it writes auto.conf: compare the new config with
+ * <dir>/auto.conf (missing: all n) and give every changed symbol a new
+ * stamp holding its auto.conf line ("# CONFIG_X is not set" for n), with
+ * an mtime later than the call's start; then write autoconf.h and
+ * auto.conf, each only if its content changed.  Unchanged stamps are not
+ * touched.  st (may be NULL) receives the counts.
+ */
+KDEP_API int kdep_syncconfig(const struct kdep_syncopts *o,
+			     struct kdep_syncstats *st);
 
 /* ---- hashing (hash.c) ----------------------------------------------------- */
 

@@ -132,24 +132,24 @@ static int addentry(struct kdep_record *r, char kind, const char *path,
 	return 0;
 }
 
-int kdep_record_seen(void *ctx, int kind, const char *path, const char *data,
-		     size_t len, const struct stat *st)
+int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 {
 	struct kdep_record *r = ctx;
 	struct stat sb;
 	uint64_t h;
 	int e;
 
-	if ((e = kdep_nameset_add(r->paths, path, strlen(path))) <= 0)
+	if ((e = kdep_nameset_add(r->paths, s->path, strlen(s->path))) <= 0)
 		return e;
-	if (data && st)
-		return addentry(r, 'f', path, kdep_hash(data, len, 0), st);
-	e = kdep_hashfile(path, &h, &sb);
-	if (e < 0 && kind == KDEP_SEEN_STAMP && errno == ENOENT)
-		return addentry(r, 'a', path, 0, NULL);
+	if (s->st)
+		return addentry(r, 'f', s->path, s->hash, s->st);
+	e = kdep_hashfile(s->path, &h, &sb);
+	if (e < 0 && s->kind == KDEP_SEEN_STAMP && errno == ENOENT)
+		return addentry(r, 'a', s->path, 0, NULL);
 	if (e < 0)
 		return e;
-	return addentry(r, kind == KDEP_SEEN_STAMP ? 's' : 'f', path, h, &sb);
+	return addentry(r, s->kind == KDEP_SEEN_STAMP ? 's' : 'f', s->path, h,
+			&sb);
 }
 
 static int older(const struct timespec *a, const struct timespec *b)

@@ -28,6 +28,8 @@ static const char help[] =
 	"  --config-dir=DIR   stamp folder (default include/config)\n"
 	"  -e                 extra dependencies on stdin, one per line\n"
 	"  -o FILE            write FILE atomically instead of stdout\n"
+	"  --cache=DIR        share scan results between the runs of a build\n"
+	"                     (also KDEP_CACHE=DIR)\n"
 	"  --record           also write a content-hash record of what the\n"
 	"                     target was built from (dir/.target.kdep, read\n"
 	"                     by 'kdep stale'); also KDEP_RECORD=1\n"
@@ -64,6 +66,8 @@ int main(int argc, char *argv[])
 	struct kdep_fixdep f = {0};
 	struct kdep_buf out = {0}, extra = {0};
 	const char *compat = NULL, *layout = NULL, *cfgdir = NULL, *ofile = NULL;
+	const char *cachedir = getenv("KDEP_CACHE");
+	struct kdep_cache *cache = NULL;
 	const char **prefixes;
 	struct kdep_record *rec = NULL;
 	int i, npre = 0, extradeps = 0, record = 0, e;
@@ -91,6 +95,8 @@ int main(int argc, char *argv[])
 			extradeps = 1;
 		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
 			ofile = argv[++i];
+		} else if ((v = optval(a, "--cache"))) {
+			cachedir = v;
 		} else if ((v = optval(a, "--compat"))) {
 			compat = v;
 		} else if ((v = optval(a, "--layout"))) {
@@ -144,6 +150,11 @@ int main(int argc, char *argv[])
 		f.seen = kdep_record_seen;
 		f.seenctx = rec;
 	}
+	if (cachedir && *cachedir) {
+		if ((e = kdep_cache_open(&cache, cachedir, &prof.scan)) < 0)
+			die(e);
+		f.cache = cache;
+	}
 	if ((e = kdep_fixdep(&f, &out)) < 0)
 		die(e);
 	if (ofile)
@@ -163,6 +174,7 @@ int main(int argc, char *argv[])
 	kdep_buffree(&out);
 	kdep_buffree(&extra);
 	kdep_record_free(rec);
+	kdep_cache_close(cache);
 	free(prefixes);
 	return 0;
 }

@@ -1,0 +1,463 @@
+/*
+ * cache.c - a scan cache shared by the fixdep runs of one build.
+ *
+ * A kernel object includes some 400 headers and every fixdep run used to
+ * read and scan all of them again.  The cache remembers, per file version,
+ * the symbols it uses and its content hash, so each version is scanned
+ * once per build and a warm run reads no header at all: one stat() each.
+ *
+ * One file, DIR/scan.idx, in host byte order (a cache is per machine):
+ *
+ *	header	magic "kdepscn1", u32 version, u32 nslots, u64 reserved
+ *	slots	nslots x { u64 key, u32 offset, u32 length }, key 0 = empty
+ *	data	entries, appended
+ *
+ *	entry	u64 key, u64 checksum (XXH64 of all that follows),
+ *		u64 dev, ino, size, mtime s, mtime ns, ctime s, ctime ns,
+ *		u64 content hash, u32 flags, u32 path length, u32 symbol bytes,
+ *		u32 zero, path, symbols (each NUL-terminated, first use first)
+ *
+ * key = XXH64 of the scan options and the path.  flags bit 0: the stat
+ * data may be trusted.  Lookup: the slot for the key; the entry is used
+ * only if its checksum, key and path match.  If the file's stat data equal
+ * the entry's and it is trusted, the file is not read.  Otherwise the file
+ * is read and hashed: the same content hash reuses the symbols (a touch or
+ * a checkout back and forth), else the file is scanned.  Then a new entry
+ * is appended and its slot pointed at it.
+ *
+ * Racy rule: stat data are trusted only for a file whose mtime and ctime
+ * are older than the filesystem's time before the file was read (the
+ * cache's own mtime after futimens, read back with fstat - not the clock).
+ * Any later change to the file then gives it a later mtime or ctime.
+ *
+ * Concurrency (make -j): readers map the file and take no lock; writers
+ * append and update a slot under flock().  A reader that sees a torn slot
+ * or a half-written entry fails the checksum and scans the file itself;
+ * kill -9 in the middle of a write leaves garbage that no slot points to,
+ * or a slot whose entry does not verify.  Size is bounded: past MAXDATA
+ * bytes or with the slot table full, a writer renames a fresh empty cache
+ * over the old one; running readers keep the old file until they exit.
+ */
+#define _GNU_SOURCE /* MAP_POPULATE */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef MAP_POPULATE
+#define MAP_POPULATE 0
+#endif
+
+#define MAGIC "kdepscn1"
+#define VERSION 1
+#define NSLOTS 65536u
+#define MAXDATA (64u << 20)
+#define HDRSIZE 24u
+#define SLOTSIZE 16u
+#define DATASTART (HDRSIZE + NSLOTS * SLOTSIZE)
+#define ENTRYHDR 96u
+
+struct kdep_cache {
+	char *path;           /* DIR/scan.idx */
+	int fd;
+	unsigned char *map;
+	size_t mapsize;
+	uint64_t opthash;     /* XXH64 of the scan options */
+	struct kdep_scanopts opts;
+	struct timespec now;  /* the filesystem's time, once we write */
+	int havenow;
+	struct kdep_buf file; /* a file being read */
+	struct kdep_buf ent;  /* an entry being built */
+	struct kdep_nameset *syms;
+};
+
+static uint64_t get64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static void put64(unsigned char *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static uint64_t optionshash(const struct kdep_scanopts *o)
+{
+	static const char *const def[] = {"CONFIG_", NULL};
+	const char *const *p = o->prefixes ? o->prefixes : def;
+	struct kdep_hashstate h;
+
+	kdep_hashinit(&h, 0);
+	kdep_hashupdate(&h, o->boundary ? "b" : "-", 1);
+	for (; *p; p++)
+		kdep_hashupdate(&h, *p, strlen(*p) + 1);
+	return kdep_hashfinal(&h);
+}
+
+/* A fresh, empty cache file renamed over path (or linked if none). */
+static int create(const char *path, int replace)
+{
+	struct kdep_buf tmp = {0};
+	unsigned char hdr[HDRSIZE] = {0};
+	int fd, e = 0;
+
+	if (kdep_bufprintf(&tmp, "%s.new.XXXXXX", path) < 0)
+		return KDEP_ENOMEM;
+	if ((fd = mkstemp(tmp.data)) < 0) {
+		e = kdep_errno(KDEP_EIO, "cannot create %s", tmp.data);
+		goto done;
+	}
+	memcpy(hdr, MAGIC, 8);
+	put32(hdr + 8, VERSION);
+	put32(hdr + 12, NSLOTS);
+	if (fchmod(fd, 0644) < 0 || kdep_writeall(fd, hdr, HDRSIZE) < 0 ||
+	    ftruncate(fd, DATASTART) < 0)
+		e = kdep_errno(KDEP_EIO, "cannot write %s", tmp.data);
+	if (close(fd) < 0 && e == 0)
+		e = kdep_errno(KDEP_EIO, "cannot write %s", tmp.data);
+	if (e == 0 && replace && rename(tmp.data, path) < 0)
+		e = kdep_errno(KDEP_EIO, "cannot rename %s", tmp.data);
+	/* link fails if another process created it first: use theirs */
+	if (e == 0 && !replace && link(tmp.data, path) < 0 && errno != EEXIST)
+		e = kdep_errno(KDEP_EIO, "cannot create %s", path);
+	unlink(tmp.data);
+done:
+	kdep_buffree(&tmp);
+	return e;
+}
+
+static void unmap(struct kdep_cache *c)
+{
+	if (c->map)
+		munmap(c->map, c->mapsize);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->map = NULL;
+	c->fd = -1;
+}
+
+/* Open and map the cache file; a wrong header means start afresh. */
+static int attach(struct kdep_cache *c)
+{
+	struct stat st;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		unmap(c);
+		c->fd = open(c->path, O_RDWR | O_CLOEXEC);
+		if (c->fd < 0 && errno == ENOENT) {
+			int e = create(c->path, 0);
+
+			if (e < 0)
+				return e;
+			continue;
+		}
+		if (c->fd < 0)
+			return kdep_errno(KDEP_EIO, "cannot open %s", c->path);
+		if (fstat(c->fd, &st) < 0)
+			return kdep_errno(KDEP_EIO, "cannot stat %s", c->path);
+		c->mapsize = (size_t)st.st_size;
+		if (c->mapsize >= DATASTART) {
+			c->map = mmap(NULL, c->mapsize, PROT_READ,
+				      MAP_SHARED | MAP_POPULATE, c->fd, 0);
+			if (c->map == MAP_FAILED)
+				c->map = NULL;
+		}
+		if (c->map && memcmp(c->map, MAGIC, 8) == 0 &&
+		    get32(c->map + 8) == VERSION &&
+		    get32(c->map + 12) == NSLOTS)
+			return 0;
+		int e = create(c->path, 1);
+
+		if (e < 0)
+			return e;
+	}
+	return kdep_err(KDEP_EIO, "%s: not a usable scan cache", c->path);
+}
+
+int kdep_cache_open(struct kdep_cache **cp, const char *dir,
+		    const struct kdep_scanopts *o)
+{
+	struct kdep_cache *c = calloc(1, sizeof(*c));
+	struct kdep_buf p = {0};
+	int e;
+
+	*cp = NULL;
+	if (!c || !(c->syms = kdep_nameset_new()) ||
+	    kdep_bufprintf(&p, "%s/scan.idx", dir) < 0) {
+		free(c);
+		kdep_buffree(&p);
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	}
+	c->fd = -1;
+	c->path = p.data;
+	c->opts = *o;
+	c->opthash = optionshash(o);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		e = kdep_errno(KDEP_EIO, "cannot create cache folder %s", dir);
+		kdep_cache_close(c);
+		return e;
+	}
+	if ((e = attach(c)) < 0) {
+		kdep_cache_close(c);
+		return e;
+	}
+	*cp = c;
+	return 0;
+}
+
+void kdep_cache_close(struct kdep_cache *c)
+{
+	if (!c)
+		return;
+	unmap(c);
+	free(c->path);
+	kdep_buffree(&c->file);
+	kdep_buffree(&c->ent);
+	kdep_nameset_free(c->syms);
+	free(c);
+}
+
+static uint64_t keyof(const struct kdep_cache *c, const char *path)
+{
+	uint64_t k = kdep_hash(path, strlen(path), c->opthash);
+
+	return k ? k : 1; /* 0 marks an empty slot */
+}
+
+/* The verified entry for key and path in the mapped file, or NULL. */
+static const unsigned char *findentry(const struct kdep_cache *c,
+				      uint64_t key, const char *path)
+{
+	size_t i, n, plen = strlen(path);
+
+	for (n = 0, i = key & (NSLOTS - 1); n < NSLOTS;
+	     n++, i = (i + 1) & (NSLOTS - 1)) {
+		const unsigned char *s = c->map + HDRSIZE + i * SLOTSIZE;
+		uint64_t k = get64(s);
+		size_t off = get32(s + 8), len = get32(s + 12);
+		const unsigned char *e = c->map + off;
+
+		if (k == 0)
+			return NULL;
+		if (k != key)
+			continue;
+		if (off < DATASTART || len < ENTRYHDR || len > c->mapsize ||
+		    off > c->mapsize - len)
+			return NULL;
+		if (get64(e) != key ||
+		    get64(e + 8) != kdep_hash(e + 16, len - 16, 0) ||
+		    get32(e + 84) != plen || ENTRYHDR + plen > len ||
+		    get32(e + 88) != len - ENTRYHDR - plen ||
+		    memcmp(e + ENTRYHDR, path, plen) != 0)
+			return NULL;
+		return e;
+	}
+	return NULL;
+}
+
+static int samestat(const unsigned char *e, const struct stat *st)
+{
+	return get64(e + 16) == (uint64_t)st->st_dev &&
+	       get64(e + 24) == (uint64_t)st->st_ino &&
+	       get64(e + 32) == (uint64_t)st->st_size &&
+	       get64(e + 40) == (uint64_t)st->st_mtim.tv_sec &&
+	       get64(e + 48) == (uint64_t)st->st_mtim.tv_nsec &&
+	       get64(e + 56) == (uint64_t)st->st_ctim.tv_sec &&
+	       get64(e + 64) == (uint64_t)st->st_ctim.tv_nsec;
+}
+
+/* Feed the NUL-separated names of [p, end) to fn. */
+static int emitnames(const char *p, const char *end, kdep_symfn fn,
+		     void *ctx)
+{
+	while (p < end) {
+		size_t n = strnlen(p, (size_t)(end - p));
+		int e;
+
+		if (n && (e = fn(ctx, p, n)) != 0)
+			return e;
+		p += n + 1;
+	}
+	return 0;
+}
+
+static int collect(void *ctx, const char *name, size_t len)
+{
+	struct kdep_cache *c = ctx;
+	int e = kdep_nameset_add(c->syms, name, len);
+
+	if (e <= 0)
+		return e;
+	if (kdep_bufadd(&c->ent, name, len) < 0 ||
+	    kdep_bufadd(&c->ent, "", 1) < 0)
+		return KDEP_ENOMEM;
+	return 0;
+}
+
+static int older(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* The filesystem's idea of now: set the cache's mtime to it, read it. */
+static void fsnow(struct kdep_cache *c)
+{
+	struct stat st;
+
+	if (c->havenow)
+		return;
+	if (futimens(c->fd, NULL) == 0 && fstat(c->fd, &st) == 0)
+		c->now = st.st_mtim;
+	else
+		c->now.tv_sec = 0; /* trust nothing */
+	c->havenow = 1;
+}
+
+/* Build the entry for path in c->ent, symbols already at its end. */
+static void fillentry(struct kdep_cache *c, uint64_t key, const char *path,
+		      const struct stat *st, uint64_t hash, size_t symbytes)
+{
+	unsigned char *e = (unsigned char *)c->ent.data;
+	size_t plen = strlen(path);
+
+	put64(e, key);
+	put64(e + 16, (uint64_t)st->st_dev);
+	put64(e + 24, (uint64_t)st->st_ino);
+	put64(e + 32, (uint64_t)st->st_size);
+	put64(e + 40, (uint64_t)st->st_mtim.tv_sec);
+	put64(e + 48, (uint64_t)st->st_mtim.tv_nsec);
+	put64(e + 56, (uint64_t)st->st_ctim.tv_sec);
+	put64(e + 64, (uint64_t)st->st_ctim.tv_nsec);
+	put64(e + 72, hash);
+	put32(e + 80, older(&st->st_mtim, &c->now) &&
+			      older(&st->st_ctim, &c->now));
+	put32(e + 84, (uint32_t)plen);
+	put32(e + 88, (uint32_t)symbytes);
+	put32(e + 92, 0);
+	memcpy(e + ENTRYHDR, path, plen);
+	put64(e + 8, kdep_hash(e + 16, c->ent.len - 16, 0));
+}
+
+/* A free or matching slot for key in the table at fd, or -1 if full. */
+static long findslot(int fd, uint64_t key)
+{
+	unsigned char s[SLOTSIZE];
+	size_t i, n;
+
+	for (n = 0, i = key & (NSLOTS - 1); n < NSLOTS / 2;
+	     n++, i = (i + 1) & (NSLOTS - 1)) {
+		if (pread(fd, s, SLOTSIZE, HDRSIZE + i * SLOTSIZE) != SLOTSIZE)
+			return -1;
+		if (get64(s) == 0 || get64(s) == key)
+			return (long)i;
+	}
+	return -1;
+}
+
+/*
+ * Append c->ent and point its slot at it, under the lock.  A cache that
+ * is full or was replaced meanwhile is started afresh; failing to store
+ * is never an error - the answer was computed, only not remembered.
+ */
+static void store(struct kdep_cache *c, uint64_t key)
+{
+	unsigned char slot[SLOTSIZE];
+	struct stat st, cur;
+	long i;
+
+	if (c->ent.len > UINT32_MAX || flock(c->fd, LOCK_EX) < 0)
+		return;
+	if (fstat(c->fd, &st) < 0 || stat(c->path, &cur) < 0 ||
+	    cur.st_ino != st.st_ino)
+		goto unlock; /* replaced by another writer: skip this once */
+	i = findslot(c->fd, key);
+	if (i < 0 || (size_t)st.st_size + c->ent.len > MAXDATA) {
+		create(c->path, 1);
+		goto unlock;
+	}
+	if (pwrite(c->fd, c->ent.data, c->ent.len, st.st_size) !=
+	    (ssize_t)c->ent.len)
+		goto unlock;
+	put64(slot, key);
+	put32(slot + 8, (uint32_t)st.st_size);
+	put32(slot + 12, (uint32_t)c->ent.len);
+	/* the key first would let a reader pair it with the old entry; the
+	 * checksum catches that, so the order does not matter for safety */
+	if (pwrite(c->fd, slot, SLOTSIZE, HDRSIZE + (size_t)i * SLOTSIZE) < 0)
+		goto unlock;
+unlock:
+	flock(c->fd, LOCK_UN);
+}
+
+int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
+		    void *ctx, uint64_t *hash, struct stat *st)
+{
+	uint64_t key = keyof(c, path);
+	const unsigned char *e;
+	size_t symbytes;
+	int r;
+
+	if (stat(path, st) < 0)
+		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
+	e = c->map ? findentry(c, key, path) : NULL;
+	if (e && (get32(e + 80) & 1) && samestat(e, st)) {
+		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
+
+		*hash = get64(e + 72);
+		return emitnames(names, names + get32(e + 88), fn, ctx);
+	}
+	/* "now" before the read: a write after it gets a later mtime */
+	fsnow(c);
+	if ((r = kdep_readfile(path, &c->file, st)) < 0)
+		return r;
+	*hash = kdep_hash(c->file.data, c->file.len, 0);
+	c->ent.len = 0;
+	if (kdep_bufreserve(&c->ent, ENTRYHDR + strlen(path)) < 0)
+		return KDEP_ENOMEM;
+	c->ent.len = ENTRYHDR + strlen(path);
+	if (e && get64(e + 72) == *hash) {
+		/* same content, new stat data: reuse the symbols */
+		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
+
+		symbytes = get32(e + 88);
+		if (kdep_bufadd(&c->ent, names, symbytes) < 0)
+			return KDEP_ENOMEM;
+	} else {
+		kdep_nameset_free(c->syms);
+		if (!(c->syms = kdep_nameset_new()))
+			return KDEP_ENOMEM;
+		if ((r = kdep_scan(&c->opts, c->file.data, c->file.len, collect,
+				   c)) < 0)
+			return r;
+		symbytes = c->ent.len - ENTRYHDR - strlen(path);
+	}
+	fillentry(c, key, path, st, *hash, symbytes);
+	store(c, key);
+	return emitnames(c->ent.data + ENTRYHDR + strlen(path),
+			 c->ent.data + c->ent.len, fn, ctx);
+}
