@@ -1,0 +1,622 @@
+/*
+ * kconfig.c - .config/auto.conf parsing, and the stamp sync kconfig does
+ * when it writes auto.conf ("make syncconfig").
+ *
+ * Input: a .config or auto.conf, one assignment per line
+ *
+ *	CONFIG_FOO=y                  bool/tristate y
+ *	CONFIG_FOO=m                  tristate m
+ *	CONFIG_FOO=n                  same as "is not set"
+ *	# CONFIG_FOO is not set       n
+ *	CONFIG_FOO=123, =-5           int (decimal, optional '-')
+ *	CONFIG_FOO=0x1f               hex ("0x" or "0X" and hex digits)
+ *	CONFIG_FOO="a \"b\" \\c"      string; a backslash takes the next byte
+ *	                              literally, as kconfig and Kconfiglib do
+ *	CONFIG_FOO=some text          any other unquoted value is a string,
+ *	                              as Linux 6.x writes them in auto.conf
+ *
+ * Trailing blanks (and a CR) are ignored, as the C tools and Kconfiglib
+ * do.  Blank lines and other lines starting with '#' (after blanks) are
+ * comments.  Anything else is an error naming file:line - kconfig only
+ * warns, but a sync that guesses would touch the wrong stamps.  NAME must
+ * be [A-Za-z0-9_]+, since it becomes a path.  A later assignment to the
+ * same name replaces the value and keeps the first one's place (kconfig's
+ * "override").  A string stops at its closing quote; nothing may follow.
+ * NUL bytes are refused.  The heading kconfig writes,
+ *
+ *	#
+ *	# Automatically generated file; DO NOT EDIT.
+ *	# TITLE
+ *	#
+ *
+ * gives the title that our own files repeat.
+ *
+ * Without the Kconfig files the type of a value is read from its spelling:
+ * hex without "0x" (legal in kconfig) reads as a string, and so does an
+ * unquoted string that looks like a number as an int.  Quoting, as every
+ * .config does, removes the doubt.
+ *
+ * Output 1: <dir>/auto.conf, the previous values a sync compares with:
+ *
+ *	#
+ *	# Automatically generated file; DO NOT EDIT.
+ *	# TITLE                        (only when the input had one)
+ *	#
+ *	CONFIG_FOO=y                   every symbol that is not n,
+ *	CONFIG_BAR="quoted \"text\""   in input order
+ *
+ * Strings stay quoted and escaped (kconfig-frontends 4.11 and Kconfiglib
+ * write them so; Linux 6.1 writes them raw, which we read too), so that
+ * reading the file back gives the same kinds and values.
+ *
+ * Output 2: autoconf.h, kconfig's layout with its modern heading (the
+ * same three lines as above, between C comment marks: "/" "*" alone on
+ * the first line, " * " before each text line, " *" "/" on the last):
+ *
+ *	#define CONFIG_FOO 1                   y
+ *	#define CONFIG_FOO_MODULE 1            m
+ *	#define CONFIG_FOO 0x1f                int/hex as written
+ *	#define CONFIG_FOO "quoted \"text\""   string
+ *
+ * Output 3: one stamp per changed symbol, at kdep_stamppath(dir, NAME,
+ * layout).  kconfig leaves stamps empty and only touches them; ours hold
+ * the symbol's auto.conf line, or "# CONFIG_FOO is not set\n" for n, so
+ * that content-hash checks see a change as well as make does.
+ *
+ * A symbol is changed when its old and new lines differ (old: <dir>/
+ * auto.conf, missing means n).  That is kconfig's rule: old and new
+ * values differ; n with no old value is no change; a symbol that left
+ * the config changed (to n).  Stamps of unchanged symbols are never
+ * touched, and auto.conf and autoconf.h are replaced only when their
+ * content changes.  Order as in kconfig: stamps, autoconf.h, auto.conf
+ * last, so an interrupted sync is redone in full by the next one.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "internal.h"
+
+static const char heading[] = "Automatically generated file; DO NOT EDIT.";
+
+/* ---- the symbol table ---------------------------------------------------- */
+
+/*
+ * Open addressing over indices into syms (index + 1; 0 is empty), kept
+ * at most half full.
+ */
+static size_t *probe(const struct kdep_config *c, const char *name)
+{
+	size_t mask = c->tabsize - 1;
+	size_t i = (size_t)kdep_hash(name, strlen(name), 0) & mask;
+
+	while (c->tab[i] && strcmp(c->syms[c->tab[i] - 1].name, name) != 0)
+		i = (i + 1) & mask;
+	return &c->tab[i];
+}
+
+static int rehash(struct kdep_config *c)
+{
+	size_t i, size = c->tabsize ? c->tabsize * 2 : 64;
+	size_t *tab = calloc(size, sizeof(*tab));
+
+	if (!tab)
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	free(c->tab);
+	c->tab = tab;
+	c->tabsize = size;
+	for (i = 0; i < c->n; i++)
+		*probe(c, c->syms[i].name) = i + 1;
+	return 0;
+}
+
+const struct kdep_confsym *kdep_config_find(const struct kdep_config *c,
+					    const char *name)
+{
+	size_t i;
+
+	if (!c->tabsize)
+		return NULL;
+	i = *probe(c, name);
+	return i ? &c->syms[i - 1] : NULL;
+}
+
+/*
+ * Set name (len bytes) to val (a malloc'd string, taken over even on
+ * failure).  A name set again keeps its first place.
+ */
+static int setsym(struct kdep_config *c, const char *name, size_t len,
+		  char *val, int kind, unsigned line)
+{
+	struct kdep_confsym *s;
+	size_t *slot;
+	char *n;
+
+	if ((c->n + 1) * 2 > c->tabsize && rehash(c) < 0)
+		goto nomem;
+	if (!(n = malloc(len + 1)))
+		goto nomem;
+	memcpy(n, name, len);
+	n[len] = '\0';
+	slot = probe(c, n);
+	if (*slot) {
+		s = &c->syms[*slot - 1];
+		free(n);
+		free(s->val);
+	} else {
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? c->cap * 2 : 64;
+			void *p = realloc(c->syms, cap * sizeof(*c->syms));
+
+			if (!p) {
+				free(n);
+				goto nomem;
+			}
+			c->syms = p;
+			c->cap = cap;
+		}
+		s = &c->syms[c->n++];
+		s->name = n;
+		*slot = c->n;
+	}
+	s->val = val;
+	s->kind = kind;
+	s->line = line;
+	return 0;
+nomem:
+	free(val);
+	return kdep_err(KDEP_ENOMEM, "out of memory");
+}
+
+void kdep_config_free(struct kdep_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->syms[i].name);
+		free(c->syms[i].val);
+	}
+	free(c->syms);
+	free(c->tab);
+	free(c->title);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+struct line {
+	const char *file;
+	unsigned no;
+	const char *s; /* the line without its newline and trailing blanks */
+	size_t len;
+};
+
+static int lerr(const struct line *l, const char *what)
+{
+	return kdep_err(KDEP_EDATA, "%s:%u: %s", l->file, l->no, what);
+}
+
+static int isblank_(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int isdigit_(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int isxdigit_(char c)
+{
+	return isdigit_(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static int startswith(const char *s, size_t len, const char *pre)
+{
+	size_t n = strlen(pre);
+
+	return len >= n && memcmp(s, pre, n) == 0;
+}
+
+/* What an unquoted value is, by its spelling. */
+static int unquotedkind(const char *v, size_t n)
+{
+	size_t i = 0;
+
+	if (n == 1 && (*v == 'y' || *v == 'm' || *v == 'n'))
+		return *v == 'y' ? KDEP_CONF_Y :
+		       *v == 'm' ? KDEP_CONF_M : KDEP_CONF_N;
+	if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+		for (i = 2; i < n && isxdigit_(v[i]); i++)
+			;
+		return i == n ? KDEP_CONF_NUM : KDEP_CONF_STR;
+	}
+	if (n > 0 && v[0] == '-')
+		i = 1;
+	if (i == n)
+		return KDEP_CONF_STR;
+	for (; i < n && isdigit_(v[i]); i++)
+		;
+	return i == n ? KDEP_CONF_NUM : KDEP_CONF_STR;
+}
+
+static char *dupn(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* The text of the quoted string v[0..n) (v[0] == '"'), unescaped. */
+static int unquote(const struct line *l, const char *v, size_t n, char **out)
+{
+	size_t i = 1, k = 0;
+	char *d = malloc(n);
+
+	if (!d)
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	while (i < n && v[i] != '"') {
+		if (v[i] == '\\' && ++i == n)
+			break;
+		d[k++] = v[i++];
+	}
+	d[k] = '\0';
+	if (i >= n || i + 1 != n) {
+		free(d);
+		return lerr(l, i >= n ? "unterminated string" :
+					"text after the closing quote");
+	}
+	*out = d;
+	return 0;
+}
+
+/* "CONFIG_NAME=VALUE" */
+static int assignment(struct kdep_config *c, const struct line *l)
+{
+	const char *name = l->s + 7, *eq = memchr(l->s, '=', l->len);
+	const char *v;
+	size_t n, vn;
+	char *val = NULL;
+	int kind = KDEP_CONF_STR, e;
+
+	if (!eq)
+		return lerr(l, "expected CONFIG_NAME=value");
+	n = (size_t)(eq - name);
+	if (!kdep_isname(name, n))
+		return lerr(l, "bad symbol name");
+	v = eq + 1;
+	vn = l->len - n - 8;
+	if (vn > 0 && *v == '"') {
+		if ((e = unquote(l, v, vn, &val)) < 0)
+			return e;
+	} else {
+		kind = unquotedkind(v, vn);
+		if (!(val = dupn(v, vn)))
+			return kdep_err(KDEP_ENOMEM, "out of memory");
+	}
+	return setsym(c, name, n, val, kind, l->no);
+}
+
+/* "# CONFIG_NAME is not set": 1; any other comment: 0. */
+static int notset(struct kdep_config *c, const struct line *l)
+{
+	static const char tail[] = " is not set";
+	size_t t = sizeof(tail) - 1;
+	char *val;
+
+	if (!startswith(l->s, l->len, "# CONFIG_") || l->len < 9 + t ||
+	    memcmp(l->s + l->len - t, tail, t) != 0 ||
+	    !kdep_isname(l->s + 9, l->len - 9 - t))
+		return 0;
+	if (!(val = dupn("n", 1)))
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	if (setsym(c, l->s + 9, l->len - 9 - t, val, KDEP_CONF_N, l->no) < 0)
+		return KDEP_ENOMEM;
+	return 1;
+}
+
+/*
+ * The title of kconfig's heading: the "# TITLE" line right after
+ * "# Automatically generated...", before any assignment.  *st: 0 looking
+ * for the heading, 1 the title comes next, 2 done.
+ */
+static int title(struct kdep_config *c, const struct line *l, int *st)
+{
+	size_t h = sizeof(heading) - 1;
+
+	if (*st == 1) {
+		*st = 2;
+		if (l->len > 2 && startswith(l->s, l->len, "# ") &&
+		    !(c->title = dupn(l->s + 2, l->len - 2)))
+			return kdep_err(KDEP_ENOMEM, "out of memory");
+	} else if (*st == 0 && l->len == 2 + h &&
+		   startswith(l->s, l->len, "# ") &&
+		   memcmp(l->s + 2, heading, h) == 0) {
+		*st = 1;
+	}
+	return 0;
+}
+
+static int parseline(struct kdep_config *c, const struct line *l, int *st)
+{
+	size_t i = 0;
+	int e;
+
+	if (memchr(l->s, '\0', l->len))
+		return lerr(l, "NUL byte");
+	while (i < l->len && isblank_(l->s[i]))
+		i++;
+	if (i == l->len)
+		return 0;
+	if (l->s[i] == '#') {
+		if ((e = notset(c, l)) == 0)
+			return title(c, l, st);
+		*st = 2;
+		return e < 0 ? e : 0;
+	}
+	*st = 2;
+	if (!startswith(l->s, l->len, "CONFIG_"))
+		return lerr(l, "expected CONFIG_NAME=value, "
+			       "\"# CONFIG_NAME is not set\" or a comment");
+	return assignment(c, l);
+}
+
+int kdep_config_parsemem(const char *file, const char *data, size_t len,
+			 struct kdep_config *c)
+{
+	const char *p = data, *end = data + len;
+	struct line l = {file, 0, NULL, 0};
+	int st = 0, e = 0;
+
+	memset(c, 0, sizeof(*c));
+	while (p < end && e == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+
+		l.no++;
+		l.s = p;
+		while (le > p && isblank_(le[-1]))
+			le--;
+		l.len = (size_t)(le - p);
+		e = parseline(c, &l, &st);
+		p = nl ? nl + 1 : end;
+	}
+	if (e < 0)
+		kdep_config_free(c);
+	return e;
+}
+
+int kdep_config_parse(const char *path, struct kdep_config *c)
+{
+	struct kdep_buf b = {0};
+	int e;
+
+	memset(c, 0, sizeof(*c));
+	e = kdep_readfile(path, &b, NULL);
+	if (e == 0)
+		e = kdep_config_parsemem(path, b.data, b.len, c);
+	kdep_buffree(&b);
+	return e;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static int addquoted(struct kdep_buf *out, const char *s)
+{
+	if (kdep_bufadd(out, "\"", 1) < 0)
+		return KDEP_ENOMEM;
+	for (; *s; s++)
+		if (((*s == '"' || *s == '\\') && kdep_bufadd(out, "\\", 1) < 0) ||
+		    kdep_bufadd(out, s, 1) < 0)
+			return KDEP_ENOMEM;
+	return kdep_bufadd(out, "\"", 1);
+}
+
+/* The auto.conf line of s (also its stamp's content); n: "is not set". */
+static int confline(struct kdep_buf *out, const char *name, int kind,
+		    const char *val)
+{
+	if (kind == KDEP_CONF_N)
+		return kdep_bufprintf(out, "# CONFIG_%s is not set\n", name);
+	if (kdep_bufprintf(out, "CONFIG_%s=", name) < 0)
+		return KDEP_ENOMEM;
+	if (kind == KDEP_CONF_STR) {
+		if (addquoted(out, val) < 0)
+			return KDEP_ENOMEM;
+	} else if (kdep_bufputs(out, val) < 0) {
+		return KDEP_ENOMEM;
+	}
+	return kdep_bufadd(out, "\n", 1);
+}
+
+static int headline(struct kdep_buf *out, const struct kdep_config *c,
+		    const char *open, const char *deco, const char *close)
+{
+	if (kdep_bufprintf(out, "%s\n%s %s\n", open, deco, heading) < 0 ||
+	    (c->title && kdep_bufprintf(out, "%s %s\n", deco, c->title) < 0) ||
+	    kdep_bufprintf(out, "%s\n", close) < 0)
+		return KDEP_ENOMEM;
+	return 0;
+}
+
+int kdep_config_autoconf(const struct kdep_config *c, struct kdep_buf *out)
+{
+	size_t i;
+
+	if (headline(out, c, "#", "#", "#") < 0)
+		return KDEP_ENOMEM;
+	for (i = 0; i < c->n; i++) {
+		const struct kdep_confsym *s = &c->syms[i];
+
+		if (s->kind != KDEP_CONF_N &&
+		    confline(out, s->name, s->kind, s->val) < 0)
+			return KDEP_ENOMEM;
+	}
+	return 0;
+}
+
+static int defline(struct kdep_buf *out, const struct kdep_confsym *s)
+{
+	switch (s->kind) {
+	case KDEP_CONF_Y:
+		return kdep_bufprintf(out, "#define CONFIG_%s 1\n", s->name);
+	case KDEP_CONF_M:
+		return kdep_bufprintf(out, "#define CONFIG_%s_MODULE 1\n",
+				      s->name);
+	case KDEP_CONF_NUM:
+		return kdep_bufprintf(out, "#define CONFIG_%s %s\n", s->name,
+				      s->val);
+	case KDEP_CONF_STR:
+		if (kdep_bufprintf(out, "#define CONFIG_%s ", s->name) < 0 ||
+		    addquoted(out, s->val) < 0)
+			return KDEP_ENOMEM;
+		return kdep_bufadd(out, "\n", 1);
+	}
+	return 0;
+}
+
+int kdep_config_autoheader(const struct kdep_config *c, struct kdep_buf *out)
+{
+	size_t i;
+
+	if (headline(out, c, "/*", " *", " */") < 0)
+		return KDEP_ENOMEM;
+	for (i = 0; i < c->n; i++)
+		if (defline(out, &c->syms[i]) < 0)
+			return KDEP_ENOMEM;
+	return 0;
+}
+
+/* ---- sync ---------------------------------------------------------------- */
+
+struct sync {
+	const struct kdep_syncopts *o;
+	const char *dir;
+	struct kdep_syncstats *st;
+	struct timespec start;
+	struct kdep_buf path, was, now;
+};
+
+/* Line of name in c into out; a symbol c lacks is n. */
+static int lineof(struct kdep_buf *out, const struct kdep_config *c,
+		  const char *name)
+{
+	const struct kdep_confsym *s = kdep_config_find(c, name);
+
+	out->len = 0;
+	if (s)
+		return confline(out, name, s->kind, s->val);
+	return confline(out, name, KDEP_CONF_N, NULL);
+}
+
+/* Compare name's old and new lines; on a change write its stamp. */
+static int syncsym(struct sync *y, const struct kdep_config *old,
+		   const struct kdep_config *new, const char *name)
+{
+	int r;
+
+	if (lineof(&y->was, old, name) < 0 || lineof(&y->now, new, name) < 0)
+		return KDEP_ENOMEM;
+	if (y->was.len == y->now.len &&
+	    memcmp(y->was.data, y->now.data, y->now.len) == 0)
+		return 0;
+	y->st->changed++;
+	y->path.len = 0;
+	if ((r = kdep_stamppath(&y->path, y->dir, name, strlen(name),
+				y->o->layout)) < 0)
+		return r;
+	/* start: later than every target built before this sync */
+	r = kdep_writestamp(y->path.data, y->now.data, y->now.len, &y->start);
+	if (r > 0)
+		y->st->written++;
+	return r < 0 ? r : 0;
+}
+
+static int syncstamps(struct sync *y, const struct kdep_config *old,
+		      const struct kdep_config *new)
+{
+	size_t i;
+	int e;
+
+	for (i = 0; i < new->n; i++)
+		if ((e = syncsym(y, old, new, new->syms[i].name)) < 0)
+			return e;
+	for (i = 0; i < old->n; i++)
+		if (!kdep_config_find(new, old->syms[i].name) &&
+		    (e = syncsym(y, old, new, old->syms[i].name)) < 0)
+			return e;
+	return 0;
+}
+
+/* Replace path with the output of fn when it differs; *written = 1 if so. */
+static int syncfile(const char *path, const struct kdep_config *c,
+		    int (*fn)(const struct kdep_config *, struct kdep_buf *),
+		    int *written)
+{
+	struct kdep_buf b = {0};
+	int r = fn(c, &b);
+
+	if (r == 0)
+		r = kdep_writestamp(path, b.data, b.len, NULL);
+	kdep_buffree(&b);
+	if (r < 0)
+		return r;
+	*written = r;
+	return 0;
+}
+
+/* The old auto.conf; a missing one means every symbol was n. */
+static int readold(const char *path, struct kdep_config *old)
+{
+	struct stat sb;
+
+	memset(old, 0, sizeof(*old));
+	if (stat(path, &sb) < 0 && errno == ENOENT)
+		return 0;
+	return kdep_config_parse(path, old);
+}
+
+int kdep_syncconfig(const struct kdep_syncopts *o, struct kdep_syncstats *st)
+{
+	struct kdep_config old, new;
+	struct kdep_syncstats dummy;
+	struct sync y = {o, NULL, st ? st : &dummy, {0, 0}, {0}, {0}, {0}};
+	const char *hdr = o->autoheader ? o->autoheader :
+			  "include/generated/autoconf.h";
+	struct kdep_buf autoconf = {0};
+	int e;
+
+	memset(y.st, 0, sizeof(*y.st));
+	y.dir = o->dir && *o->dir ? o->dir : "include/config";
+	clock_gettime(CLOCK_REALTIME, &y.start);
+	if ((e = kdep_config_parse(o->config, &new)) < 0)
+		return e;
+	y.st->symbols = new.n;
+	if (kdep_bufprintf(&autoconf, "%s/auto.conf", y.dir) < 0) {
+		kdep_config_free(&new);
+		return KDEP_ENOMEM;
+	}
+	e = readold(autoconf.data, &old);
+	if (e == 0)
+		e = syncstamps(&y, &old, &new);
+	if (e == 0 && *hdr)
+		e = syncfile(hdr, &new, kdep_config_autoheader,
+			     &y.st->autoheader);
+	if (e == 0)
+		e = syncfile(autoconf.data, &new, kdep_config_autoconf,
+			     &y.st->autoconf);
+	kdep_config_free(&old);
+	kdep_config_free(&new);
+	kdep_buffree(&autoconf);
+	kdep_buffree(&y.path);
+	kdep_buffree(&y.was);
+	kdep_buffree(&y.now);
+	return e;
+}
