@@ -72,7 +72,6 @@
  * last, so an interrupted sync is redone in full by the next one.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
