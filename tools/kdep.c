@@ -20,7 +20,7 @@ static const char usage[] =
 	"usage: kdep stale [-v] [--cmd CMDLINE] TARGET...\n"
 	"       kdep hash FILE...\n"
 	"       kdep stamp-path [--layout=flat|split] [--dir=DIR] NAME...\n"
-	"       kdep sync-config [--layout=flat|split] [--dir=DIR]\n"
+	"       kdep sync-config [-v] [--layout=flat|split] [--dir=DIR]\n"
 	"                        [--autoconf=FILE] CONFIGFILE\n"
 	"       kdep --help | --version\n";
 
@@ -163,6 +163,40 @@ static int cmdstamppath(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 2;
 }
 
+static int cmdsyncconfig(int argc, char **argv)
+{
+	struct kdep_syncopts o = {.layout = KDEP_SPLIT};
+	struct kdep_syncstats st;
+	const char *v;
+	int i, e, verbose = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if ((v = optval(argv[i], "--layout")))
+			o.layout = parselayout(v);
+		else if (strcmp(argv[i], "-v") == 0)
+			verbose = 1;
+		else if ((v = optval(argv[i], "--dir")))
+			o.dir = v;
+		else if ((v = optval(argv[i], "--autoconf")))
+			o.autoheader = v;
+		else if (strcmp(argv[i], "--") == 0 && ++i)
+			break;
+		else
+			badusage();
+	}
+	if (argc - i != 1)
+		badusage();
+	o.config = argv[i];
+	if ((e = kdep_syncconfig(&o, &st)) < 0)
+		die(e);
+	if (verbose)
+		printf("%zu symbols, %zu changed, %zu stamps written%s%s\n",
+		       st.symbols, st.changed, st.written,
+		       st.autoheader ? ", autoconf.h updated" : "",
+		       st.autoconf ? ", auto.conf updated" : "");
+	return fflush(stdout) == 0 ? 0 : 2;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -170,6 +204,7 @@ static const struct {
 	{"stale", cmdstale},
 	{"hash", cmdhash},
 	{"stamp-path", cmdstamppath},
+	{"sync-config", cmdsyncconfig},
 };
 
 int main(int argc, char **argv)
