@@ -205,6 +205,7 @@ static char *makeword(struct kdep_depparser *dp, char **pp, int *colon)
 		if (*q == '$' && q + 1 < dp->end && q[1] == '$') {
 			*out++ = '$';
 			q += 2;
+			*colon = 0;
 			continue;
 		}
 		if (*q != '\\') {
