@@ -138,20 +138,62 @@ static int makevar(const char *text, const char *name)
 	return -1;
 }
 
+/*
+ * The file named by an "include FILE" line, into path: the Makefile kbuild
+ * writes into an O= output folder is just "include $(srctree)/Makefile",
+ * with srctree ".." or absolute, both relative to the current folder as
+ * make reads them.  1 if found, 0 if not, KDEP_ENOMEM.
+ */
+static int makeinclude(const char *text, struct kdep_buf *path)
+{
+	const char *p, *q, *e;
+
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p) {
+		if (strncmp(p, "include", 7) != 0 ||
+		    (p[7] != ' ' && p[7] != '\t'))
+			continue;
+		for (q = p + 7; *q == ' ' || *q == '\t'; q++)
+			;
+		for (e = q; *e && !strchr(" \t\r\n$", *e); e++)
+			;
+		if (e == q || *e == '$')
+			return 0;
+		path->len = 0;
+		return kdep_bufadd(path, q, (size_t)(e - q)) < 0 ? KDEP_ENOMEM
+								 : 1;
+	}
+	return 0;
+}
+
 int kdep_kernelversion(const char *makefile, int *version, int *patchlevel)
 {
-	struct kdep_buf b = {0};
-	int r = kdep_readfile(makefile, &b, NULL);
+	struct kdep_buf b = {0}, inc = {0};
+	const char *path = makefile;
+	int r, depth;
 
-	if (r == 0) {
+	for (depth = 0;; depth++) {
+		if ((r = kdep_readfile(path, &b, NULL)) < 0) {
+			if (depth > 0)
+				r = kdep_err(KDEP_EDATA, "%s: cannot read the "
+					     "included %s", makefile, path);
+			break;
+		}
 		*version = makevar(b.data, "VERSION");
 		*patchlevel = makevar(b.data, "PATCHLEVEL");
-		if (*version < 0 || *patchlevel < 0)
-			r = kdep_err(KDEP_EDATA,
-				     "%s: no VERSION/PATCHLEVEL: not a kernel "
-				     "Makefile",
-				     makefile);
+		if (*version >= 0 && *patchlevel >= 0)
+			break;
+		r = depth < 4 ? makeinclude(b.data, &inc) : 0;
+		if (r <= 0) {
+			if (r == 0)
+				r = kdep_err(KDEP_EDATA,
+					     "%s: no VERSION/PATCHLEVEL: not "
+					     "a kernel Makefile",
+					     makefile);
+			break;
+		}
+		path = inc.data;
 	}
 	kdep_buffree(&b);
+	kdep_buffree(&inc);
 	return r;
 }
