@@ -410,6 +410,114 @@ struct kdep_syncstats {
 KDEP_API int kdep_syncconfig(const struct kdep_syncopts *o,
 			     struct kdep_syncstats *st);
 
+/* ---- autoksyms (autoksyms.c) ---- */
+
+/*
+ * CONFIG_TRIM_UNUSED_KSYMS: the work of the kernel's adjust_autoksyms.sh,
+ * gen_autoksyms.sh and gen_ksymdeps.sh.  Input rules, the header and the
+ * stamp contents are described in autoksyms.c.
+ */
+
+/* A list of symbol names; sorted and unique after kdep_ksyms_sort(). */
+struct kdep_ksyms {
+	struct kdep_buf names; /* the names, each followed by a NUL */
+	size_t *off;           /* name i starts at names.data + off[i] */
+	size_t n, cap;
+};
+
+/* Name i of l (a string). */
+KDEP_API const char *kdep_ksyms_name(const struct kdep_ksyms *l, size_t i);
+KDEP_API int kdep_ksyms_add(struct kdep_ksyms *l, const char *name,
+			    size_t len);
+/* Sort bytewise (as LC_COLLATE=C) and drop duplicates. */
+KDEP_API int kdep_ksyms_sort(struct kdep_ksyms *l);
+/* 1 if the sorted list l holds name (len bytes), else 0. */
+KDEP_API int kdep_ksyms_has(const struct kdep_ksyms *l, const char *name,
+			    size_t len);
+KDEP_API void kdep_ksyms_free(struct kdep_ksyms *l);
+
+/* Where a build root keeps things; NULL fields take the 6.1 defaults. */
+struct kdep_autoksyms {
+	const char *modorder;    /* modules.order, each .ko's .usyms; NULL:
+				    not read (gen_autoksyms.sh w/o --modorder) */
+	const char *modverdir;   /* Linux 4.14: line 3 of DIR/<m>.mod; NULL: none */
+	const char *autoconf;    /* "include/config/auto.conf" */
+	const char *abs_srctree; /* prefix of a relative whitelist ("") */
+	const char *header;      /* "include/generated/autoksyms.h" */
+	const char *ksymdir;     /* stamp folder, "include/ksym" */
+	int layout;              /* enum kdep_layout of stamps (KDEP_FLAT) */
+};
+
+/*
+ * The symbols modules need, as gen_autoksyms.sh lists them, into out
+ * (sorted).  KDEP_EDATA names file:line for a bad symbol; a missing
+ * whitelist is "ERROR: 'PATH' whitelist file not found" (KDEP_EDATA).
+ */
+KDEP_API int kdep_ksyms_needed(const struct kdep_autoksyms *a,
+			       struct kdep_ksyms *out);
+/* The autoksyms.h text for the sorted list l, appended to out. */
+KDEP_API int kdep_ksyms_header(const struct kdep_ksyms *l,
+			       struct kdep_buf *out);
+/*
+ * The symbols of an existing autoksyms.h (path string) into out, sorted;
+ * *count (if not NULL) gets its "#define __KSYM_" lines.  A missing file is
+ * an empty list; a malformed "#define __KSYM_" line is KDEP_EDATA.
+ */
+KDEP_API int kdep_ksyms_readheader(const char *path, struct kdep_ksyms *out,
+				   size_t *count);
+/* gen_autoksyms.sh: write the header of kdep_ksyms_needed() to path. */
+KDEP_API int kdep_ksyms_gen(const struct kdep_autoksyms *a, const char *path);
+
+/* What one adjust_autoksyms.sh run would change. */
+struct kdep_ksymplan {
+	struct kdep_ksyms old;     /* in the current header */
+	struct kdep_ksyms want;    /* needed now */
+	struct kdep_ksyms changed; /* added or removed, sorted */
+	size_t before, after;      /* symbol lines: old header, new header */
+	struct kdep_buf text;      /* the new header */
+};
+
+/* Compute the plan; nothing is written.  Free it with kdep_ksymplan_free. */
+KDEP_API int kdep_ksyms_plan(const struct kdep_autoksyms *a,
+			     struct kdep_ksymplan *p);
+/*
+ * Carry the plan out: the new header goes to <header>.tmpnew, then each
+ * changed symbol's stamp is written (kdep_ksymstamp, mtime after the new
+ * header's), then the header is renamed into place.  A crash in between
+ * leaves the old header, so the next run redoes the change.
+ */
+KDEP_API int kdep_ksyms_apply(const struct kdep_autoksyms *a,
+			      const struct kdep_ksymplan *p);
+KDEP_API void kdep_ksymplan_free(struct kdep_ksymplan *p);
+/*
+ * Write the stamp of symbol name (len bytes) for state needed (1 or 0):
+ * its content always changes (see autoksyms.c), its mtime is made later
+ * than *after (if not NULL).  Returns 1.
+ */
+KDEP_API int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name,
+			    size_t len, int needed,
+			    const struct timespec *after);
+/*
+ * gen_ksymdeps.sh: the ksymdeps_ block for object obj (path string, read
+ * with kdep_elf_symbols), appended to out; nothing when it has no
+ * __ksym_marker_ symbol.  ksymdir NULL means "include/ksym".
+ */
+KDEP_API int kdep_ksymdeps(const char *obj, const char *ksymdir, int layout,
+			   struct kdep_buf *out);
+
+/* ---- ELF symbols (elf.c) ---- */
+
+/*
+ * Call fn(ctx, name, len) for every symbol nm lists by default in the ELF
+ * object data[0..len) - ELF32 or ELF64, either byte order: each SHT_SYMTAB
+ * entry but the null, section and file symbols, in table order.  name
+ * (string) names the file in messages.  Every offset and size is checked:
+ * a file that is not ELF or is truncated is KDEP_EDATA.  A non-zero return
+ * from fn stops the walk and is returned.
+ */
+KDEP_API int kdep_elf_symbols(const void *data, size_t len, const char *name,
+			      kdep_symfn fn, void *ctx);
+
 /* ---- hashing (hash.c) ----------------------------------------------------- */
 
 /* XXH64 (xxHash 64-bit, seed 0 unless given), per its published spec. */

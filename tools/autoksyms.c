@@ -1,0 +1,336 @@
+/*
+ * autoksyms - drop-in for the kernel's scripts/adjust_autoksyms.sh,
+ * gen_autoksyms.sh and gen_ksymdeps.sh (CONFIG_TRIM_UNUSED_KSYMS).
+ *
+ * Run from the build root with kbuild's environment: $quiet ("silent_"
+ * hides the CHK/KSYMS/UPD lines), $KBUILD_VERBOSE (containing 1: trace on
+ * stderr) and $abs_srctree (prefix of a relative whitelist path).
+ *
+ * The rebuild command is exec'd without a shell, only when the symbol
+ * list changed.  A single argument is split on blanks, as the script's
+ * unquoted `exec $@` did with "$(MAKE) -f $(srctree)/Makefile ..."; several
+ * arguments are used as given.  It gets KDEP_AUTOKSYMS_PASS, the number of
+ * the pass that just changed the list, so that the next run can stop a
+ * recursion that never settles.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kdep.h"
+
+static const char usage[] =
+	"Usage: autoksyms [options] [--] REBUILD-COMMAND...\n"
+	"       autoksyms [options] --gen FILE\n"
+	"       autoksyms [options] --ksymdeps OBJ\n";
+
+static const char help[] =
+	"Update include/generated/autoksyms.h and the ksym stamps of the\n"
+	"symbols that changed, then run REBUILD-COMMAND if any did.\n"
+	"\n"
+	"Options:\n"
+	"  --gen FILE          only write the header to FILE (gen_autoksyms.sh)\n"
+	"  --modorder          with --gen: also read modules.order\n"
+	"  --ksymdeps OBJ      print OBJ's ksymdeps_ block (gen_ksymdeps.sh)\n"
+	"  --modverdir DIR     Linux 4.14: read DIR/*.mod, not modules.order\n"
+	"  --layout=flat|split stamp layout (split: Linux < 5.15)\n"
+	"  --ksym-dir=DIR      stamp folder (default include/ksym)\n"
+	"  --max-passes=N      fail if pass N+1 still changes the list (8)\n"
+	"  --help, --version\n"
+	"\n"
+	"Exit status: 0 ok, 1 bad input, write error or no convergence,\n"
+	"2 unreadable file, 126/127 the command cannot be run.\n";
+
+struct opts {
+	struct kdep_autoksyms a;
+	const char *gen, *ksymdeps;
+	int modorder;
+	long maxpasses;
+	int trace, quiet;
+};
+
+static void die(int err)
+{
+	const char *m = kdep_errmsg();
+
+	/* the scripts' own messages come through unprefixed */
+	if (strncmp(m, "ERROR: ", 7) == 0)
+		fprintf(stderr, "%s\n", m);
+	else
+		fprintf(stderr, "autoksyms: %s\n", m);
+	exit(kdep_exitcode(err));
+}
+
+static void badusage(void)
+{
+	fputs(usage, stderr);
+	fputs("Try 'autoksyms --help' for more information.\n", stderr);
+	exit(1);
+}
+
+/* "--name=V" or "--name V": the value, or NULL if arg is not --name. */
+static const char *optval(int argc, char *argv[], int *i, const char *name)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "autoksyms: %s needs a value\n", name);
+		badusage();
+	}
+	return argv[++*i];
+}
+
+static long number(const char *s, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0) {
+		fprintf(stderr, "autoksyms: bad %s '%s'\n", what, s);
+		exit(1);
+	}
+	return v;
+}
+
+static int parse(int argc, char *argv[], struct opts *o)
+{
+	const char *v;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--") == 0)
+			return i + 1;
+		if (strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			exit(0);
+		} else if (strcmp(a, "--version") == 0) {
+			printf("autoksyms (libkdep) %s\n", KDEP_VERSION);
+			exit(0);
+		} else if (strcmp(a, "--modorder") == 0) {
+			o->modorder = 1;
+		} else if ((v = optval(argc, argv, &i, "--gen"))) {
+			o->gen = v;
+		} else if ((v = optval(argc, argv, &i, "--ksymdeps"))) {
+			o->ksymdeps = v;
+		} else if ((v = optval(argc, argv, &i, "--modverdir"))) {
+			o->a.modverdir = v;
+		} else if ((v = optval(argc, argv, &i, "--ksym-dir"))) {
+			o->a.ksymdir = v;
+		} else if ((v = optval(argc, argv, &i, "--max-passes"))) {
+			o->maxpasses = number(v, "--max-passes");
+		} else if ((v = optval(argc, argv, &i, "--layout"))) {
+			if (strcmp(v, "flat") == 0)
+				o->a.layout = KDEP_FLAT;
+			else if (strcmp(v, "split") == 0)
+				o->a.layout = KDEP_SPLIT;
+			else {
+				fprintf(stderr, "autoksyms: --layout must be "
+						"flat or split\n");
+				exit(1);
+			}
+		} else {
+			fprintf(stderr, "autoksyms: unknown option '%s'\n", a);
+			badusage();
+		}
+	}
+	return i;
+}
+
+/* The scripts' info(): printf "  %-7s %s\n", silent when quiet=silent_. */
+static void info(const struct opts *o, const char *tag, const char *text)
+{
+	if (!o->quiet)
+		printf("  %-7s %s\n", tag, text);
+}
+
+static void flushout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "autoksyms: cannot write standard output\n");
+		exit(1);
+	}
+}
+
+static int ksymdeps(const struct opts *o)
+{
+	struct kdep_buf out = {0};
+	int e = kdep_ksymdeps(o->ksymdeps, o->a.ksymdir, o->a.layout, &out);
+
+	if (e < 0)
+		die(e);
+	if (kdep_writeall(1, out.data, out.len) < 0) {
+		fprintf(stderr, "autoksyms: cannot write standard output\n");
+		return 1;
+	}
+	kdep_buffree(&out);
+	return 0;
+}
+
+/* The pass this run is: one more than the one that exec'd us. */
+static long thispass(void)
+{
+	const char *s = getenv("KDEP_AUTOKSYMS_PASS");
+
+	return s && *s ? number(s, "KDEP_AUTOKSYMS_PASS") + 1 : 1;
+}
+
+static void noconverge(const struct opts *o, const struct kdep_ksymplan *p)
+{
+	size_t i;
+
+	fprintf(stderr,
+		"autoksyms: symbol list did not converge after %ld passes\n",
+		o->maxpasses);
+	for (i = 0; i < p->changed.n; i++) {
+		const char *s = kdep_ksyms_name(&p->changed, i);
+
+		fprintf(stderr, "autoksyms: still changing: %c%s\n",
+			kdep_ksyms_has(&p->want, s, strlen(s)) ? '+' : '-', s);
+	}
+	exit(1);
+}
+
+static void tracestamps(const struct opts *o, const struct kdep_ksymplan *p)
+{
+	struct kdep_buf path = {0};
+	size_t i;
+
+	for (i = 0; o->trace && i < p->changed.n; i++) {
+		const char *s = kdep_ksyms_name(&p->changed, i);
+
+		path.len = 0;
+		if (kdep_stamppath(&path, o->a.ksymdir ? o->a.ksymdir
+						       : "include/ksym",
+				   s, strlen(s), (enum kdep_layout)o->a.layout) == 0)
+			fprintf(stderr, "+ stamp %s (%s)\n", path.data,
+				kdep_ksyms_has(&p->want, s, strlen(s))
+					? "needed"
+					: "dropped");
+	}
+	kdep_buffree(&path);
+}
+
+/* One argument: split on blanks, as the unquoted `exec $@` did. */
+static char **command(int argc, char *argv[])
+{
+	char **v, *s;
+	int n = 0;
+
+	if (argc != 1)
+		return argv;
+	v = calloc(strlen(argv[0]) / 2 + 2, sizeof(*v));
+	if (!v)
+		die(KDEP_ENOMEM);
+	for (s = strtok(argv[0], " \t\n"); s; s = strtok(NULL, " \t\n"))
+		v[n++] = s;
+	v[n] = NULL;
+	return v;
+}
+
+static int run(const struct opts *o, int argc, char *argv[], long pass)
+{
+	char **cmd = command(argc, argv), num[32];
+	int i;
+
+	if (!cmd[0])
+		return 0; /* `exec` with no words does nothing */
+	snprintf(num, sizeof(num), "%ld", pass);
+	if (setenv("KDEP_AUTOKSYMS_PASS", num, 1) < 0)
+		die(KDEP_ENOMEM);
+	if (o->trace) {
+		fputs("+ exec", stderr);
+		for (i = 0; cmd[i]; i++)
+			fprintf(stderr, " %s", cmd[i]);
+		fputc('\n', stderr);
+	}
+	flushout();
+	execvp(cmd[0], cmd);
+	fprintf(stderr, "autoksyms: cannot run '%s': %s\n", cmd[0],
+		strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+static int adjust(const struct opts *o, int argc, char *argv[])
+{
+	static const char hdr[] = "include/generated/autoksyms.h";
+	struct kdep_ksymplan p;
+	struct kdep_buf text = {0};
+	long pass = thispass();
+	int e;
+
+	info(o, "CHK", hdr);
+	flushout();
+	if (o->trace)
+		fprintf(stderr, "+ autoksyms pass %ld\n", pass);
+	if ((e = kdep_ksyms_plan(&o->a, &p)) < 0)
+		die(e);
+	if (p.changed.n == 0) {
+		kdep_ksymplan_free(&p);
+		return 0;
+	}
+	if (pass > o->maxpasses)
+		noconverge(o, &p);
+	if ((e = kdep_ksyms_apply(&o->a, &p)) < 0)
+		die(e);
+	tracestamps(o, &p);
+	if (kdep_bufprintf(&text, "symbols: before=%zu, after=%zu, changed=%zu",
+			   p.before, p.after, p.changed.n) < 0)
+		die(KDEP_ENOMEM);
+	info(o, "KSYMS", text.data);
+	kdep_buffree(&text);
+	info(o, "UPD", hdr);
+	if (o->trace)
+		fprintf(stderr, "+ mv -f %s.tmpnew %s\n", hdr, hdr);
+	kdep_ksymplan_free(&p);
+	return run(o, argc, argv, pass);
+}
+
+int main(int argc, char *argv[])
+{
+	struct opts o;
+	const char *q = getenv("quiet"), *v = getenv("KBUILD_VERBOSE");
+	int i, e;
+
+	memset(&o, 0, sizeof(o));
+	o.a.modorder = "modules.order";
+	o.a.abs_srctree = getenv("abs_srctree");
+	o.maxpasses = 8;
+	o.quiet = q && strcmp(q, "silent_") == 0;
+	o.trace = v && strchr(v, '1');
+	i = parse(argc, argv, &o);
+	if (o.gen && o.ksymdeps) {
+		fprintf(stderr, "autoksyms: --gen and --ksymdeps exclude each other\n");
+		badusage();
+	}
+	if (o.a.modverdir)
+		o.a.modorder = NULL;
+	if (o.ksymdeps) {
+		if (i != argc)
+			badusage();
+		return ksymdeps(&o);
+	}
+	if (o.gen) {
+		if (i != argc)
+			badusage();
+		if (!o.modorder)
+			o.a.modorder = NULL;
+		if ((e = kdep_ksyms_gen(&o.a, o.gen)) < 0)
+			die(e);
+		return 0;
+	}
+	return adjust(&o, argc - i, argv + i);
+}
