@@ -140,8 +140,11 @@ int kdep_writestamp(const char *path, const char *content, size_t len,
 
 	if (samecontent(path, content, len))
 		return 0;
-	if ((e = kdep_mkparents(path)) < 0 ||
-	    (e = kdep_writefile(path, content, len, 0644)) < 0)
+	/* folders only when missing: most stamps land in existing ones */
+	e = kdep_writefile(path, content, len, 0644);
+	if (e < 0 && errno == ENOENT && (e = kdep_mkparents(path)) == 0)
+		e = kdep_writefile(path, content, len, 0644);
+	if (e < 0)
 		return e;
 	if (after && (e = bumpmtime(path, after)) < 0)
 		return e;
