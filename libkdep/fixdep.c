@@ -44,6 +44,16 @@ static int matches(const char *const *suffixes, const char *s, size_t len)
 	return 0;
 }
 
+/* Append head, s[0..len), tail: the hot lines, without printf. */
+static int addline(struct kdep_buf *b, const char *head, const char *s,
+		   size_t len, const char *tail)
+{
+	if (kdep_bufputs(b, head) < 0 || kdep_bufadd(b, s, len) < 0 ||
+	    kdep_bufputs(b, tail) < 0)
+		return KDEP_ENOMEM;
+	return 0;
+}
+
 static int seen(struct run *r, int kind, const char *path,
 		const struct stat *st, uint64_t hash)
 {
@@ -60,8 +70,8 @@ static int printstamp(struct run *r, const char *dir, const char *name,
 	r->stamp.len = 0;
 	if ((e = kdep_stamppath(&r->stamp, dir, name, len,
 				(enum kdep_layout)r->prof->layout)) < 0 ||
-	    (e = kdep_bufprintf(r->out, "    $(wildcard %s) \\\n",
-				r->stamp.data)) < 0)
+	    (e = addline(r->out, "    $(wildcard ", r->stamp.data,
+			 r->stamp.len, ") \\\n")) < 0)
 		return e;
 	return seen(r, KDEP_SEEN_STAMP, r->stamp.data, NULL, 0);
 }
@@ -134,7 +144,7 @@ static int kbuildtoken(struct run *r, const struct kdep_token *t,
 				return e;
 			return scanfile(r, t->s, t->len, KDEP_SEEN_SOURCE);
 		}
-	} else if ((e = kdep_bufprintf(r->out, "  %s \\\n", t->s)) < 0) {
+	} else if ((e = addline(r->out, "  ", t->s, t->len, " \\\n")) < 0) {
 		return e;
 	}
 	return scanfile(r, t->s, t->len, KDEP_SEEN_DEP);
@@ -163,7 +173,7 @@ static int kbuild63token(struct run *r, const struct kdep_token *t, int *saw)
 		return 0;
 	if ((e = kdep_nameset_add(r->files, t->s, t->len)) <= 0)
 		return e;
-	if ((e = kdep_bufprintf(r->out, "  %s \\\n", t->s)) < 0)
+	if ((e = addline(r->out, "  ", t->s, t->len, " \\\n")) < 0)
 		return e;
 	return scanfile(r, t->s, t->len, KDEP_SEEN_DEP);
 }

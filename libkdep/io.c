@@ -22,10 +22,13 @@ static int checkregular(const char *path, const struct stat *st)
 }
 
 /*
- * Read until EOF rather than trusting st_size: a file that grows or a
- * read() that returns short (FUSE, NFS, a signal) must still be read whole.
+ * Read want bytes (what fstat said) or to EOF if that comes first, looping:
+ * a read() may return short (FUSE, NFS, a signal) - upstream fixdep once
+ * failed half the builds of a package manager with "fixdep: read: Success".
+ * A file that grew meanwhile is read as it was when fstat'ed.
  */
-static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint)
+static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint,
+		   size_t want)
 {
 	b->len = 0;
 	if (kdep_bufreserve(b, hint) < 0)
@@ -45,6 +48,9 @@ static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint)
 		if (n == 0)
 			break;
 		b->len += (size_t)n;
+		/* all fstat promised: done, without a read() to see EOF */
+		if (b->len == want)
+			break;
 	}
 	b->data[b->len] = '\0';
 	return 0;
@@ -70,14 +76,15 @@ int kdep_readfile(const char *path, struct kdep_buf *b, struct stat *st)
 	}
 	r = checkregular(path, st);
 	if (r == 0)
-		r = readall(fd, path, b, (size_t)st->st_size + 1);
+		r = readall(fd, path, b, (size_t)st->st_size + 1,
+			    (size_t)st->st_size);
 	close(fd);
 	return r;
 }
 
 int kdep_readfd(int fd, const char *name, struct kdep_buf *b)
 {
-	return readall(fd, name, b, 4096);
+	return readall(fd, name, b, 4096, (size_t)-1);
 }
 
 int kdep_writeall(int fd, const void *p, size_t n)
