@@ -101,7 +101,7 @@ static const char *orstr(const char *s, const char *def)
 	return s ? s : def;
 }
 
-/* ---- symbol lists ---------------------------------------------------- */
+/* ---- symbol lists -------------------------------------------------------- */
 
 const char *kdep_ksyms_name(const struct kdep_ksyms *l, size_t i)
 {
@@ -196,7 +196,7 @@ void kdep_ksyms_free(struct kdep_ksyms *l)
 	l->n = l->cap = 0;
 }
 
-/* ---- reading symbols -------------------------------------------------- */
+/* ---- reading symbols ----------------------------------------------------- */
 
 /*
  * Explain a bad symbol without echoing bytes that could break the line:
@@ -383,7 +383,8 @@ static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 	while ((d = readdir(dp))) {
 		size_t n = strlen(d->d_name);
 
-		if (d->d_name[0] != '.' && kdep_endswith(d->d_name, n, ".mod") &&
+		if (d->d_name[0] != '.' &&
+		    kdep_endswith(d->d_name, n, ".mod") &&
 		    (r = kdep_ksyms_add(&files, d->d_name, n)) < 0)
 			break;
 	}
@@ -404,7 +405,7 @@ static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 	return r;
 }
 
-/* ---- auto.conf ---------------------------------------------------------- */
+/* ---- auto.conf ----------------------------------------------------------- */
 
 struct autoconf {
 	int modversions;
@@ -473,7 +474,8 @@ static int whitelist(const struct kdep_autoksyms *a, const struct autoconf *c,
 		return KDEP_ENOMEM;
 	if (stat(path->data, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    access(path->data, R_OK) < 0)
-		return kdep_err(KDEP_EDATA, "ERROR: '%s' whitelist file not found",
+		return kdep_err(KDEP_EDATA,
+				"ERROR: '%s' whitelist file not found",
 				path->data);
 	return 1;
 }
@@ -504,7 +506,7 @@ out:
 	return r;
 }
 
-/* ---- the header ----------------------------------------------------------- */
+/* ---- the header ---------------------------------------------------------- */
 
 int kdep_ksyms_header(const struct kdep_ksyms *l, struct kdep_buf *out)
 {
@@ -575,7 +577,7 @@ int kdep_ksyms_gen(const struct kdep_autoksyms *a, const char *path)
 	return r;
 }
 
-/* ---- plan and apply --------------------------------------------------------- */
+/* ---- plan and apply ------------------------------------------------------ */
 
 /* changed = the symmetric difference of two sorted lists, sorted. */
 static int diff(const struct kdep_ksyms *a, const struct kdep_ksyms *b,
@@ -592,7 +594,8 @@ static int diff(const struct kdep_ksyms *a, const struct kdep_ksyms *b,
 		else if (j == b->n)
 			c = -1;
 		else
-			c = strcmp(kdep_ksyms_name(a, i), kdep_ksyms_name(b, j));
+			c = strcmp(kdep_ksyms_name(a, i),
+				   kdep_ksyms_name(b, j));
 		if (c == 0) {
 			i++;
 			j++;
@@ -628,10 +631,109 @@ void kdep_ksymplan_free(struct kdep_ksymplan *p)
 	kdep_buffree(&p->text);
 }
 
-int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name,
-		   size_t len, int needed, const struct timespec *after)
+static int later(const struct timespec *a, const struct timespec *b)
 {
+	return a->tv_sec > b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/*
+ * Date fd strictly after *after without a busy loop: the later of now and
+ * after + 1 ns; if the filesystem keeps coarser times and rounds that
+ * down, the next whole second.  *mtime gets the time it keeps.
+ */
+static int dateafter(int fd, const char *path, const struct timespec *after,
+		     struct timespec *mtime)
+{
+	struct timespec ts[2] = {{0, UTIME_OMIT}, *after}, now;
+	struct stat st;
+	int i;
+
+	if (++ts[1].tv_nsec >= 1000000000L) {
+		ts[1].tv_sec++;
+		ts[1].tv_nsec = 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (later(&now, &ts[1]))
+		ts[1] = now;
+	for (i = 0; i < 2; i++) {
+		if (futimens(fd, ts) < 0 || fstat(fd, &st) < 0)
+			return kdep_errno(KDEP_EWRITE, "cannot set time of %s",
+					  path);
+		*mtime = st.st_mtim;
+		if (later(&st.st_mtim, after))
+			return 0;
+		ts[1].tv_sec = after->tv_sec + 1;
+		ts[1].tv_nsec = 0;
+	}
+	return kdep_err(KDEP_EWRITE, "%s: filesystem keeps no later time",
+			path);
+}
+
+/* 1 if fd (at offset 0) holds exactly want[0..len). */
+static int holds(int fd, const char *want, size_t len)
+{
+	struct kdep_buf b = {0};
+	int same = 0;
+
+	if (kdep_bufreserve(&b, len + 1) < 0)
+		return KDEP_ENOMEM;
+	while (b.len < len + 1) {
+		ssize_t n = read(fd, b.data + b.len, len + 1 - b.len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b.len += (size_t)n;
+	}
+	same = b.len == len && memcmp(b.data, want, len) == 0;
+	kdep_buffree(&b);
+	return same;
+}
+
+/*
+ * Stamps are rewritten in place, not replaced through a temporary file
+ * and rename like our other outputs: creating a file is the one costly
+ * step here, and a torn stamp is harmless - it can only be left by a crash
+ * before the header's rename, and then the next run finds its content
+ * wrong and writes it again.  One open per stamp: read, decide, write.
+ */
+static int putstamp(const char *path, struct kdep_buf *c,
+		    const struct timespec *after, struct timespec *mtime)
+{
+	int fd, r;
+
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT && kdep_mkparents(path) == 0)
+		fd =
+		    open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+	r = holds(fd, c->data, c->len);
+	if (r == 1) {
+		/* already in this state: a redo after a crash, see above */
+		c->len--;
+		r = kdep_bufputs(c, " redo\n");
+	}
+	if (r >= 0 && (lseek(fd, 0, SEEK_SET) < 0 ||
+		       kdep_writeall(fd, c->data, c->len) < 0 ||
+		       ftruncate(fd, (off_t)c->len) < 0))
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+	if (r >= 0)
+		r = dateafter(fd, path, after, mtime);
+	if (close(fd) < 0 && r >= 0)
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+	return r;
+}
+
+int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
+		   int needed, const struct timespec *after,
+		   struct timespec *mtime)
+{
+	static const struct timespec epoch = {0, 0};
 	struct kdep_buf path = {0}, c = {0};
+	struct timespec t;
 	int r;
 
 	if (len > MAXNAME)
@@ -642,30 +744,17 @@ int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name,
 	if (r < 0)
 		goto out;
 	r = KDEP_ENOMEM;
-	if (kdep_bufadd(&c, "__KSYM_", 7) < 0 || kdep_bufadd(&c, name, len) < 0 ||
+	if (kdep_bufadd(&c, "__KSYM_", 7) < 0 ||
+	    kdep_bufadd(&c, name, len) < 0 ||
 	    kdep_bufputs(&c, needed ? " 1\n" : " 0\n") < 0)
 		goto out;
-	r = kdep_writestamp(path.data, c.data, c.len, after);
-	if (r == 0) {
-		/* already in this state: a redo after a crash, see above */
-		c.len--;
-		if (kdep_bufputs(&c, " redo\n") < 0)
-			r = KDEP_ENOMEM;
-		else
-			r = kdep_writestamp(path.data, c.data, c.len, after);
-	}
+	r = putstamp(path.data, &c, after ? after : &epoch, mtime ? mtime : &t);
+	if (r == 0)
+		r = 1;
 out:
 	kdep_buffree(&path);
 	kdep_buffree(&c);
 	return r;
-}
-
-/* The later of a and b. */
-static void keeplater(struct timespec *a, const struct timespec *b)
-{
-	if (b->tv_sec > a->tv_sec ||
-	    (b->tv_sec == a->tv_sec && b->tv_nsec > a->tv_nsec))
-		*a = *b;
 }
 
 /*
@@ -680,8 +769,7 @@ static void waitpast(const struct timespec *t)
 	struct timespec now, d;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (t->tv_sec < now.tv_sec ||
-	    (t->tv_sec == now.tv_sec && t->tv_nsec < now.tv_nsec))
+	if (!later(t, &now))
 		return;
 	d.tv_sec = t->tv_sec - now.tv_sec;
 	d.tv_nsec = t->tv_nsec - now.tv_nsec;
@@ -728,19 +816,16 @@ static int stamp(const struct kdep_autoksyms *a, const struct kdep_ksymplan *p,
 {
 	const char *s = kdep_ksyms_name(&p->changed, i);
 	size_t len = strlen(s);
-	struct kdep_buf path = {0};
-	struct stat st;
+	struct timespec t;
 	int r;
 
-	r = kdep_ksymstamp(a, s, len, kdep_ksyms_has(&p->want, s, len), after);
+	r = kdep_ksymstamp(a, s, len, kdep_ksyms_has(&p->want, s, len), after,
+			   &t);
 	if (r < 0)
 		return r;
-	r = kdep_stamppath(&path, orstr(a->ksymdir, "include/ksym"), s, len,
-			   (enum kdep_layout)a->layout);
-	if (r == 0 && stat(path.data, &st) == 0)
-		keeplater(newest, &st.st_mtim);
-	kdep_buffree(&path);
-	return r < 0 ? r : 0;
+	if (later(&t, newest))
+		*newest = t;
+	return 0;
 }
 
 int kdep_ksyms_apply(const struct kdep_autoksyms *a,
@@ -774,7 +859,7 @@ out:
 	return r;
 }
 
-/* ---- ksymdeps ------------------------------------------------------------------ */
+/* ---- ksymdeps ------------------------------------------------------------ */
 
 struct markers {
 	const char **v; /* full symbol names, into the object's bytes */
@@ -854,7 +939,8 @@ int kdep_ksymdeps(const char *obj, const char *ksymdir, int layout,
 
 	if ((r = kdep_readfile(obj, &b, NULL)) == 0 &&
 	    (r = kdep_elf_symbols(b.data, b.len, obj, onsym, &m)) == 0) {
-		qsort(m.v, m.n, sizeof(*m.v), cmpstr);
+		if (m.n > 1)
+			qsort(m.v, m.n, sizeof(*m.v), cmpstr);
 		r = putdeps(obj, &m, orstr(ksymdir, "include/ksym"), layout,
 			    out);
 	}

@@ -438,9 +438,9 @@ KDEP_API void kdep_ksyms_free(struct kdep_ksyms *l);
 
 /* Where a build root keeps things; NULL fields take the 6.1 defaults. */
 struct kdep_autoksyms {
-	const char *modorder;    /* modules.order, each .ko's .usyms; NULL:
-				    not read (gen_autoksyms.sh w/o --modorder) */
-	const char *modverdir;   /* Linux 4.14: line 3 of DIR/<m>.mod; NULL: none */
+	const char *modorder;    /* modules.order and each .ko's .usyms;
+				    NULL: none (gen_autoksyms.sh alone) */
+	const char *modverdir;   /* 4.14: line 3 of DIR/<m>.mod (NULL: none) */
 	const char *autoconf;    /* "include/config/auto.conf" */
 	const char *abs_srctree; /* prefix of a relative whitelist ("") */
 	const char *header;      /* "include/generated/autoksyms.h" */
@@ -491,12 +491,14 @@ KDEP_API int kdep_ksyms_apply(const struct kdep_autoksyms *a,
 KDEP_API void kdep_ksymplan_free(struct kdep_ksymplan *p);
 /*
  * Write the stamp of symbol name (len bytes) for state needed (1 or 0):
- * its content always changes (see autoksyms.c), its mtime is made later
- * than *after (if not NULL).  Returns 1.
+ * its content always changes (see autoksyms.c) and its mtime is made
+ * strictly later than *after (if not NULL); *mtime (if not NULL) gets it.
+ * Returns 1.
  */
 KDEP_API int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name,
 			    size_t len, int needed,
-			    const struct timespec *after);
+			    const struct timespec *after,
+			    struct timespec *mtime);
 /*
  * gen_ksymdeps.sh: the ksymdeps_ block for object obj (path string, read
  * with kdep_elf_symbols), appended to out; nothing when it has no

@@ -78,7 +78,7 @@ static void expect_refused(const struct kdep_autoksyms *a, int code,
 	cr_assert_str_eq(kdep_errmsg(), msg);
 }
 
-/* ---- symbol lists ------------------------------------------------------- */
+/* ---- symbol lists -------------------------------------------------------- */
 
 Test(autoksyms, lists_sort_bytewise_without_duplicates)
 {
@@ -164,8 +164,9 @@ Test(autoksyms, this_module_is_dropped)
 Test(autoksyms, a_missing_usyms_file_is_an_error_naming_it)
 {
 	tu_write("modules.order", "gone.ko\n");
-	expect_refused(&adjust, KDEP_EIO,
-		       "error opening file: gone.usyms: No such file or directory");
+	expect_refused(
+	    &adjust, KDEP_EIO,
+	    "error opening file: gone.usyms: No such file or directory");
 }
 
 Test(autoksyms, a_missing_auto_conf_is_an_error_naming_it)
@@ -176,7 +177,7 @@ Test(autoksyms, a_missing_auto_conf_is_an_error_naming_it)
 		       "file or directory");
 }
 
-/* ---- hostile names -------------------------------------------------------- */
+/* ---- hostile names ------------------------------------------------------- */
 
 Test(autoksyms, a_slash_in_a_symbol_is_refused_with_file_and_line)
 {
@@ -206,7 +207,8 @@ Test(autoksyms, a_lone_dot_is_an_empty_name)
 {
 	tu_write("modules.order", "m.ko\n");
 	tu_write("m.usyms", "a .\n");
-	expect_refused(&adjust, KDEP_EDATA, "m.usyms:1: bad symbol name: empty name");
+	expect_refused(&adjust, KDEP_EDATA,
+		       "m.usyms:1: bad symbol name: empty name");
 }
 
 Test(autoksyms, a_nul_byte_is_refused)
@@ -235,7 +237,7 @@ Test(autoksyms, names_of_1024_bytes_pass_and_longer_ones_do_not)
 		       "m.usyms:1: bad symbol name: longer than 1024 bytes");
 }
 
-/* ---- whitelists ------------------------------------------------------------- */
+/* ---- whitelists ---------------------------------------------------------- */
 
 Test(autoksyms, a_relative_whitelist_is_read_under_abs_srctree)
 {
@@ -280,7 +282,8 @@ Test(autoksyms, a_folder_is_not_a_whitelist)
 {
 	tu_write("include/config/auto.conf",
 		 "CONFIG_UNUSED_KSYMS_WHITELIST=/\n");
-	expect_refused(&adjust, KDEP_EDATA, "ERROR: '/' whitelist file not found");
+	expect_refused(&adjust, KDEP_EDATA,
+		       "ERROR: '/' whitelist file not found");
 }
 
 Test(autoksyms, an_empty_whitelist_value_means_none)
@@ -306,13 +309,14 @@ Test(autoksyms, a_bad_whitelist_line_is_named)
 	free(src);
 }
 
-/* ---- Linux 4.14 .mod files ---------------------------------------------------- */
+/* ---- Linux 4.14 .mod files ----------------------------------------------- */
 
 Test(autoksyms, the_third_line_of_each_mod_file_is_read)
 {
 	struct kdep_autoksyms a = {.modverdir = ".tmp_versions"};
 
-	tu_write(".tmp_versions/a.mod", "drivers/a.ko\ndrivers/a.o\nprintk kfree\n");
+	tu_write(".tmp_versions/a.mod",
+		 "drivers/a.ko\ndrivers/a.o\nprintk kfree\n");
 	tu_write(".tmp_versions/b.mod", "fs/b.ko\nfs/b.o\n\n");
 	tu_write(".tmp_versions/notes.txt", "not a .mod\n");
 	tu_write(".tmp_versions/.hidden.mod", "x\ny\nhidden\n");
@@ -328,7 +332,7 @@ Test(autoksyms, a_bad_name_in_a_mod_file_names_line_3)
 		       "mv/a.mod:3: bad symbol name: byte 0x24 at offset 1");
 }
 
-/* ---- the header --------------------------------------------------------------- */
+/* ---- the header ---------------------------------------------------------- */
 
 Test(autoksyms, gen_writes_the_scripts_header)
 {
@@ -388,7 +392,7 @@ Test(autoksyms, a_malformed_header_line_is_named)
 	kdep_ksyms_free(&l);
 }
 
-/* ---- plan and apply --------------------------------------------------------------- */
+/* ---- plan and apply ------------------------------------------------------ */
 
 static void mtime(const char *path, struct timespec *ts)
 {
@@ -457,7 +461,8 @@ Test(autoksyms, planning_writes_nothing)
 	tu_write("modules.order", "m.ko\n");
 	tu_write("m.usyms", "b\n");
 	cr_assert_eq(kdep_ksyms_plan(&adjust, &p), 0);
-	expect_file("include/generated/autoksyms.h", TOP "#define __KSYM_a 1\n");
+	expect_file("include/generated/autoksyms.h",
+		    TOP "#define __KSYM_a 1\n");
 	cr_assert_eq(access("include/ksym", F_OK), -1);
 	kdep_ksymplan_free(&p);
 }
@@ -475,7 +480,8 @@ Test(autoksyms, apply_writes_header_and_stamps_holding_the_state)
 		    TOP "#define __KSYM_kept 1\n#define __KSYM_new 1\n");
 	expect_file("include/ksym/new", "__KSYM_new 1\n");
 	expect_file("include/ksym/gone", "__KSYM_gone 0\n");
-	cr_assert_eq(access("include/ksym/kept", F_OK), -1, "unchanged: no stamp");
+	cr_assert_eq(access("include/ksym/kept", F_OK), -1,
+		     "unchanged: no stamp");
 	cr_assert_eq(access("include/generated/autoksyms.h.tmpnew", F_OK), -1);
 	kdep_ksymplan_free(&p);
 }
@@ -509,7 +515,8 @@ Test(autoksyms, split_layout_stamps_go_under_the_given_folder)
 	tu_write("m.usyms", "__Clear_user\n");
 	cr_assert_eq(kdep_ksyms_plan(&a, &p), 0);
 	cr_assert_eq(kdep_ksyms_apply(&a, &p), 0, "%s", kdep_errmsg());
-	expect_file("include/config/ksym/clear/user.h", "__KSYM___Clear_user 1\n");
+	expect_file("include/config/ksym/clear/user.h",
+		    "__KSYM___Clear_user 1\n");
 	kdep_ksymplan_free(&p);
 }
 
@@ -517,19 +524,44 @@ Test(autoksyms, a_stamp_already_in_the_wanted_state_changes_spelling)
 {
 	struct timespec t = {1, 0};
 
-	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 1, &t), 1);
+	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 1, &t, NULL), 1);
 	expect_file("include/ksym/foo", "__KSYM_foo 1\n");
-	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 1, &t), 1);
+	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 1, &t, NULL), 1);
 	expect_file("include/ksym/foo", "__KSYM_foo 1 redo\n");
-	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 1, &t), 1);
+	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 1, &t, NULL), 1);
 	expect_file("include/ksym/foo", "__KSYM_foo 1\n");
-	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 0, &t), 1);
+	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 0, &t, NULL), 1);
 	expect_file("include/ksym/foo", "__KSYM_foo 0\n");
+}
+
+Test(autoksyms, a_stamp_is_dated_after_a_time_in_the_future)
+{
+	struct timespec after, got, kept;
+
+	clock_gettime(CLOCK_REALTIME, &after);
+	after.tv_sec += 1000;
+	after.tv_nsec = 999999999;
+	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 1, &after, &got), 1);
+	mtime("include/ksym/foo", &kept);
+	cr_assert(newer(&kept, &after));
+	cr_assert_eq(got.tv_sec, kept.tv_sec);
+	cr_assert_eq(got.tv_nsec, kept.tv_nsec);
+}
+
+Test(autoksyms, a_stamp_that_is_a_symlink_is_not_followed)
+{
+	tu_write("target", "keep\n");
+	tu_write("include/ksym/.keep", "");
+	cr_assert_eq(symlink("../../target", "include/ksym/foo"), 0);
+	cr_assert_eq(kdep_ksymstamp(&adjust, "foo", 3, 1, NULL, NULL),
+		     KDEP_EWRITE);
+	expect_file("target", "keep\n");
 }
 
 Test(autoksyms, a_stamp_is_refused_for_a_bad_name)
 {
-	cr_assert_eq(kdep_ksymstamp(&adjust, "../x", 4, 1, NULL), KDEP_EDATA);
+	cr_assert_eq(kdep_ksymstamp(&adjust, "../x", 4, 1, NULL, NULL),
+		     KDEP_EDATA);
 	cr_assert_eq(access("x", F_OK), -1);
 }
 
@@ -559,7 +591,8 @@ Test(autoksyms, a_failure_before_the_header_rename_is_redone_next_run)
 	cr_assert_eq(kdep_ksyms_plan(&adjust, &p), 0);
 	cr_assert_eq(p.changed.n, 2, "the change is found again");
 	cr_assert_eq(kdep_ksyms_apply(&adjust, &p), 0, "%s", kdep_errmsg());
-	expect_file("include/generated/autoksyms.h", TOP "#define __KSYM_new 1\n");
+	expect_file("include/generated/autoksyms.h",
+		    TOP "#define __KSYM_new 1\n");
 	expect_file("include/ksym/new", "__KSYM_new 1 redo\n");
 	expect_file("include/ksym/gone", "__KSYM_gone 0 redo\n");
 	mtime("include/generated/autoksyms.h", &h);
@@ -568,7 +601,7 @@ Test(autoksyms, a_failure_before_the_header_rename_is_redone_next_run)
 	kdep_ksymplan_free(&p);
 }
 
-/* ---- ksymdeps --------------------------------------------------------------------- */
+/* ---- ksymdeps ------------------------------------------------------------ */
 
 static void compile(const char *src)
 {
@@ -580,8 +613,8 @@ static void compile(const char *src)
 	free(err);
 }
 
-#define MARK(s)                                                             \
-	"static int __ksym_marker_" s "[0] "                                \
+#define MARK(s)                                                                \
+	"static int __ksym_marker_" s "[0] "                                   \
 	"__attribute__((section(\".discard.ksym\"), used));\n"
 
 Test(autoksyms, ksymdeps_lists_markers_sorted_by_symbol_name)
@@ -610,8 +643,9 @@ Test(autoksyms, ksymdeps_split_layout_is_the_5_0_spelling)
 
 	compile(MARK("__Put_user_2"));
 	cr_assert_eq(kdep_ksymdeps("k.o", "include/ksym", KDEP_SPLIT, &b), 0);
-	cr_assert(strstr(b.data, "    $(wildcard include/ksym/put/user/2.h) \\\n"),
-		  "%s", b.data);
+	cr_assert(
+	    strstr(b.data, "    $(wildcard include/ksym/put/user/2.h) \\\n"),
+	    "%s", b.data);
 	kdep_buffree(&b);
 }
 
@@ -631,8 +665,9 @@ Test(autoksyms, ksymdeps_refuses_a_marker_that_is_not_an_identifier)
 
 	compile("int x __asm__(\"__ksym_marker_a)$(shell rm -rf x)\") = 1;\n");
 	cr_assert_eq(kdep_ksymdeps("k.o", NULL, KDEP_FLAT, &b), KDEP_EDATA);
-	cr_assert_str_eq(kdep_errmsg(),
-			 "k.o: bad __ksym_marker_ symbol: byte 0x29 at offset 1");
+	cr_assert_str_eq(
+	    kdep_errmsg(),
+	    "k.o: bad __ksym_marker_ symbol: byte 0x29 at offset 1");
 	kdep_buffree(&b);
 }
 

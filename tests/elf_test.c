@@ -11,7 +11,7 @@
 #include "kdep.h"
 #include "testutil.h"
 
-/* ---- a minimal ELF writer: .symtab, .strtab, .shstrtab ---------------- */
+/* ---- a minimal ELF writer: .symtab, .strtab, .shstrtab ------------------- */
 
 struct sym {
 	const char *name;
@@ -85,10 +85,10 @@ static struct img build(int is64, int be, const struct sym *syms, size_t n)
 	struct {
 		uint64_t name, type, offset, size, link, entsize;
 	} sh[4] = {
-		{0, 0, 0, 0, 0, 0},
-		{1, 2, symoff, (n + 1) * symsize, 2, symsize},
-		{9, 3, stroff, strsize, 0, 0},
-		{17, 3, shstroff, sizeof(shstr), 0, 0},
+	    {0, 0, 0, 0, 0, 0},
+	    {1, 2, symoff, (n + 1) * symsize, 2, symsize},
+	    {9, 3, stroff, strsize, 0, 0},
+	    {17, 3, shstroff, sizeof(shstr), 0, 0},
 	};
 	for (i = 1; i < 4; i++) {
 		size_t b = shoff + i * shsize;
@@ -117,11 +117,11 @@ static int collect(void *ctx, const char *name, size_t len)
 }
 
 static const struct sym mixed[] = {
-	{"k.c", 4},
-	{".discard.ksym", 3},
-	{"__ksym_marker_foo", 1},
-	{"exported_function", 2},
-	{"printk", 0},
+    {"k.c", 4},
+    {".discard.ksym", 3},
+    {"__ksym_marker_foo", 1},
+    {"exported_function", 2},
+    {"printk", 0},
 };
 
 static void expect_names(int is64, int be)
@@ -194,7 +194,7 @@ Test(elf, extended_section_count_is_read_from_section_zero)
 
 	for (int i = 7; i >= 0; i--)
 		shoff = shoff << 8 | m.p[40 + i];
-	put(&m, 60, 0, 2);                 /* e_shnum = 0 */
+	put(&m, 60, 0, 2);		   /* e_shnum = 0 */
 	put(&m, (size_t)shoff + 32, 4, 8); /* section 0's sh_size = 4 */
 	cr_assert_eq(kdep_elf_symbols(m.p, m.len, "t.o", collect, &b), 0, "%s",
 		     kdep_errmsg());
@@ -363,7 +363,8 @@ Test(elf, every_truncation_is_parsed_or_refused_in_bounds)
 			int r = probe(m.p, n);
 
 			if (n < m.len)
-				cr_assert_eq(r, KDEP_EDATA, "len %zu: %d", n, r);
+				cr_assert_eq(r, KDEP_EDATA, "len %zu: %d", n,
+					     r);
 			else
 				cr_assert_eq(r, 0, "%s", kdep_errmsg());
 		}
@@ -393,10 +394,10 @@ Test(elf, random_byte_damage_is_parsed_or_refused_in_bounds)
 /* ---- objects from the compiler ------------------------------------------- */
 
 static const char markers_c[] =
-	"#define MARK(s) static int __ksym_marker_##s[0] "
-	"__attribute__((section(\".discard.ksym\"), used))\n"
-	"MARK(foo);\nMARK(Bar);\nMARK(__baz);\n"
-	"int exported(void) { return 0; }\n";
+    "#define MARK(s) static int __ksym_marker_##s[0] "
+    "__attribute__((section(\".discard.ksym\"), used))\n"
+    "MARK(foo);\nMARK(Bar);\nMARK(__baz);\n"
+    "int exported(void) { return 0; }\n";
 
 static void compiled(const char *flags)
 {
@@ -409,6 +410,7 @@ static void compiled(const char *flags)
 	cr_assert_eq(kdep_bufprintf(&cmd, "cc %s -c -o k.o k.c", flags), 0);
 	if (tu_run(cmd.data, NULL, NULL, &err) != 0) {
 		tu_rmtree(dir);
+		free(dir);
 		cr_skip_test("cannot compile with '%s': %s", flags, err);
 	}
 	obj = tu_read("k.o", &len);
@@ -425,6 +427,7 @@ static void compiled(const char *flags)
 	kdep_buffree(&cmd);
 	free(err);
 	tu_rmtree(dir);
+	free(dir);
 }
 
 Test(elf, reads_a_compiled_native_object)

@@ -31,7 +31,7 @@ static const char help[] =
 	"symbols that changed, then run REBUILD-COMMAND if any did.\n"
 	"\n"
 	"Options:\n"
-	"  --gen FILE          only write the header to FILE (gen_autoksyms.sh)\n"
+	"  --gen FILE          just write the header FILE (gen_autoksyms.sh)\n"
 	"  --modorder          with --gen: also read modules.order\n"
 	"  --ksymdeps OBJ      print OBJ's ksymdeps_ block (gen_ksymdeps.sh)\n"
 	"  --modverdir DIR     Linux 4.14: read DIR/*.mod, not modules.order\n"
@@ -206,20 +206,20 @@ static void noconverge(const struct opts *o, const struct kdep_ksymplan *p)
 
 static void tracestamps(const struct opts *o, const struct kdep_ksymplan *p)
 {
+	const char *dir = o->a.ksymdir ? o->a.ksymdir : "include/ksym";
+	enum kdep_layout layout = (enum kdep_layout)o->a.layout;
 	struct kdep_buf path = {0};
 	size_t i;
 
 	for (i = 0; o->trace && i < p->changed.n; i++) {
 		const char *s = kdep_ksyms_name(&p->changed, i);
+		size_t n = strlen(s);
 
 		path.len = 0;
-		if (kdep_stamppath(&path, o->a.ksymdir ? o->a.ksymdir
-						       : "include/ksym",
-				   s, strlen(s), (enum kdep_layout)o->a.layout) == 0)
+		if (kdep_stamppath(&path, dir, s, n, layout) == 0)
 			fprintf(stderr, "+ stamp %s (%s)\n", path.data,
-				kdep_ksyms_has(&p->want, s, strlen(s))
-					? "needed"
-					: "dropped");
+				kdep_ksyms_has(&p->want, s, n) ? "needed"
+							       : "dropped");
 	}
 	kdep_buffree(&path);
 }
@@ -244,10 +244,13 @@ static char **command(int argc, char *argv[])
 static int run(const struct opts *o, int argc, char *argv[], long pass)
 {
 	char **cmd = command(argc, argv), num[32];
-	int i;
+	int i, e;
 
-	if (!cmd[0])
+	if (!cmd[0]) {
+		if (cmd != argv)
+			free(cmd);
 		return 0; /* `exec` with no words does nothing */
+	}
 	snprintf(num, sizeof(num), "%ld", pass);
 	if (setenv("KDEP_AUTOKSYMS_PASS", num, 1) < 0)
 		die(KDEP_ENOMEM);
@@ -259,9 +262,12 @@ static int run(const struct opts *o, int argc, char *argv[], long pass)
 	}
 	flushout();
 	execvp(cmd[0], cmd);
+	e = errno;
 	fprintf(stderr, "autoksyms: cannot run '%s': %s\n", cmd[0],
-		strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+		strerror(e));
+	if (cmd != argv)
+		free(cmd);
+	return e == ENOENT ? 127 : 126;
 }
 
 static int adjust(const struct opts *o, int argc, char *argv[])
@@ -313,7 +319,8 @@ int main(int argc, char *argv[])
 	o.trace = v && strchr(v, '1');
 	i = parse(argc, argv, &o);
 	if (o.gen && o.ksymdeps) {
-		fprintf(stderr, "autoksyms: --gen and --ksymdeps exclude each other\n");
+		fprintf(stderr, "autoksyms: --gen and --ksymdeps exclude "
+				"each other\n");
 		badusage();
 	}
 	if (o.a.modverdir)
