@@ -26,8 +26,8 @@
  *
  * f is a file that was read (source, header), s a config/ksym stamp, a an
  * absent stamp (its appearance is a change), u a file that may have changed
- * while the target was being built (mtime not older than the target or the
- * depfile): always stale.  Any other line, a missing "end", a bad checksum
+ * while the target was being built (mtime not older than the target's or
+ * the depfile's): always stale.  Any other line, a missing "end", a bad checksum
  * or another version makes the record unusable, and the target stale.
  *
  * Checking uses stat data as a shortcut, with git's racy rule: an entry
@@ -204,7 +204,7 @@ int kdep_record_write(struct kdep_record *r, const char *depfile)
 		struct entry *en = &r->e[i];
 
 		if ((en->kind == 'f' || en->kind == 's') &&
-		    (!older(&en->st.st_mtim, &t) || !older(&en->st.st_ctim, &t)))
+		    !older(&en->st.st_mtim, &t))
 			en->kind = 'u';
 		e = printentry(&b, en);
 	}
