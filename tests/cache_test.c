@@ -1,0 +1,238 @@
+/*
+ * cache_test.c - the scan cache gives the answers a fresh scan gives,
+ * whatever happened to the files or to the cache itself.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kdep.h"
+#include "testutil.h"
+
+static char *dir;
+
+static void setup(void)
+{
+	dir = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+TestSuite(cache, .init = setup, .fini = teardown);
+
+static int addname(void *ctx, const char *name, size_t len)
+{
+	struct kdep_buf *b = ctx;
+
+	cr_assert_eq(kdep_bufadd(b, name, len), 0);
+	cr_assert_eq(kdep_bufadd(b, " ", 1), 0);
+	return 0;
+}
+
+/* The symbols the cache says path uses, space-separated (malloc'd). */
+static char *scan(const char *path, const struct kdep_scanopts *o,
+		  uint64_t *hash)
+{
+	struct kdep_cache *c;
+	struct kdep_buf b = {0};
+	struct stat st;
+	uint64_t h;
+
+	cr_assert_eq(kdep_cache_open(&c, "cache", o), 0, "%s", kdep_errmsg());
+	cr_assert_eq(kdep_bufputs(&b, ""), 0);
+	cr_assert_eq(kdep_cache_scan(c, path, addname, &b, &h, &st), 0, "%s",
+		     kdep_errmsg());
+	kdep_cache_close(c);
+	if (hash)
+		*hash = h;
+	return b.data;
+}
+
+static const struct kdep_scanopts opts = {NULL, 1};
+
+Test(cache, lists_each_symbol_once_in_first_use_order)
+{
+	char *s;
+
+	tu_write("a.h", "CONFIG_B CONFIG_A CONFIG_B CONFIG_C_MODULE x_CONFIG_D");
+	s = scan("a.h", &opts, NULL);
+	cr_assert_str_eq(s, "B A C ");
+	free(s);
+}
+
+Test(cache, warm_answer_equals_cold_answer)
+{
+	char *cold, *warm;
+	uint64_t h1, h2;
+
+	tu_write("a.h", "#if CONFIG_FOO\n#endif\nCONFIG_BAR\n");
+	cold = scan("a.h", &opts, &h1);
+	warm = scan("a.h", &opts, &h2);
+	cr_assert_str_eq(cold, warm);
+	cr_assert_eq(h1, h2);
+	free(cold);
+	free(warm);
+}
+
+Test(cache, content_hash_is_the_files_xxh64)
+{
+	const char *text = "CONFIG_FOO\n";
+	uint64_t h;
+
+	tu_write("a.h", text);
+	free(scan("a.h", &opts, &h));
+	free(scan("a.h", &opts, &h));
+	cr_assert_eq(h, kdep_hash(text, strlen(text), 0));
+}
+
+Test(cache, same_size_edit_with_restored_mtime_is_rescanned)
+{
+	char *s;
+
+	tu_write("a.h", "CONFIG_AAA\n");
+	tu_setmtime("a.h", 1000, 0);
+	free(scan("a.h", &opts, NULL));
+	free(scan("a.h", &opts, NULL));
+	tu_write("a.h", "CONFIG_BBB\n");
+	tu_setmtime("a.h", 1000, 0);
+	s = scan("a.h", &opts, NULL);
+	cr_assert_str_eq(s, "BBB ");
+	free(s);
+}
+
+Test(cache, touched_file_keeps_its_symbols)
+{
+	char *s;
+
+	tu_write("a.h", "CONFIG_AAA\n");
+	free(scan("a.h", &opts, NULL));
+	tu_setmtime("a.h", 5000, 0);
+	s = scan("a.h", &opts, NULL);
+	cr_assert_str_eq(s, "AAA ");
+	free(s);
+}
+
+Test(cache, scan_options_do_not_share_entries)
+{
+	static const char *const bb[] = {"CONFIG_", "ENABLE_", NULL};
+	const struct kdep_scanopts busybox = {bb, 1};
+	char *s;
+
+	tu_write("a.h", "CONFIG_A ENABLE_B\n");
+	free(scan("a.h", &opts, NULL));
+	s = scan("a.h", &busybox, NULL);
+	cr_assert_str_eq(s, "A B ");
+	free(s);
+}
+
+Test(cache, garbage_cache_file_is_replaced)
+{
+	char *s;
+
+	tu_write("cache/scan.idx", "this is not a cache");
+	tu_write("a.h", "CONFIG_AAA\n");
+	s = scan("a.h", &opts, NULL);
+	cr_assert_str_eq(s, "AAA ");
+	free(s);
+	s = scan("a.h", &opts, NULL);
+	cr_assert_str_eq(s, "AAA ");
+	free(s);
+}
+
+/* Flip every byte of the data area in turn: answers must not change. */
+Test(cache, damaged_entries_are_never_believed)
+{
+	size_t len, i, hdr = 24 + 65536 * 16;
+	char *idx, *s;
+
+	tu_write("a.h", "CONFIG_AAA\n");
+	tu_setmtime("a.h", 1000, 0);
+	free(scan("a.h", &opts, NULL));
+	idx = tu_read("cache/scan.idx", &len);
+	cr_assert_gt(len, hdr);
+	for (i = hdr; i < len; i++) {
+		idx[i] ^= 0x55;
+		tu_writen("cache/scan.idx", idx, len);
+		s = scan("a.h", &opts, NULL);
+		cr_assert_str_eq(s, "AAA ", "byte %zu flipped", i - hdr);
+		free(s);
+		idx[i] ^= 0x55;
+	}
+	free(idx);
+}
+
+Test(cache, truncated_cache_file_is_replaced)
+{
+	size_t len;
+	char *idx, *s;
+
+	tu_write("a.h", "CONFIG_AAA\n");
+	free(scan("a.h", &opts, NULL));
+	idx = tu_read("cache/scan.idx", &len);
+	tu_writen("cache/scan.idx", idx, len / 3);
+	free(idx);
+	s = scan("a.h", &opts, NULL);
+	cr_assert_str_eq(s, "AAA ");
+	free(s);
+}
+
+Test(cache, missing_file_is_an_error_naming_it)
+{
+	struct kdep_cache *c;
+	struct kdep_buf b = {0};
+	struct stat st;
+	uint64_t h;
+
+	cr_assert_eq(kdep_cache_open(&c, "cache", &opts), 0);
+	cr_assert_eq(kdep_cache_scan(c, "nope.h", addname, &b, &h, &st),
+		     KDEP_EIO);
+	cr_assert_str_eq(kdep_errmsg(),
+			 "error opening file: nope.h: No such file or directory");
+	kdep_cache_close(c);
+}
+
+Test(cache, fixdep_output_is_the_same_with_and_without_cache)
+{
+	char *cmd, *plain = NULL, *cold = NULL, *warm = NULL;
+
+	tu_write("a.c", "#include \"a.h\"\nCONFIG_X CONFIG_Y_MODULE\n");
+	tu_write("a.h", "CONFIG_Y CONFIG_Z\n");
+	tu_write("b.h", "CONFIG_X CONFIG_W\n");
+	tu_write(".a.o.d", "a.o: a.c a.h b.h\n");
+	cr_assert(asprintf(&cmd, "%s --compat=linux-6.3 .a.o.d a.o cc",
+			   tu_tool("fixdep")) > 0);
+	cr_assert_eq(tu_run(cmd, NULL, &plain, NULL), 0);
+	setenv("KDEP_CACHE", "cache", 1);
+	cr_assert_eq(tu_run(cmd, NULL, &cold, NULL), 0);
+	cr_assert_eq(tu_run(cmd, NULL, &warm, NULL), 0);
+	unsetenv("KDEP_CACHE");
+	cr_assert_str_eq(plain, cold);
+	cr_assert_str_eq(plain, warm);
+	cr_assert_eq(access("cache/scan.idx", F_OK), 0);
+	free(cmd);
+	free(plain);
+	free(cold);
+	free(warm);
+}
+
+Test(cache, off_by_default_so_nothing_new_is_written)
+{
+	char *cmd;
+
+	tu_write("a.c", "CONFIG_X\n");
+	tu_write(".a.o.d", "a.o: a.c\n");
+	unsetenv("KDEP_CACHE");
+	cr_assert(asprintf(&cmd, "%s .a.o.d a.o cc > out", tu_tool("fixdep")) >
+		  0);
+	cr_assert_eq(tu_run(cmd, NULL, NULL, NULL), 0);
+	cr_assert_eq(access("cache", F_OK), -1);
+	free(cmd);
+}
