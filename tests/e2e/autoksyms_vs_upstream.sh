@@ -55,7 +55,8 @@ fail() {
 # srctree, abs_srctree, and quiet from the caller ($q).
 kenv() {
 	env -i PATH="$PATH" LC_COLLATE=C LC_NUMERIC=C CONFIG_SHELL=sh \
-		srctree="$srctree" abs_srctree="$tmp/src" quiet="${q:-}" "$@"
+		srctree="$srctree" abs_srctree="$tmp/src" quiet="${q:-}" \
+		KBUILD_VERBOSE="${verbose:-0}" "$@"
 }
 
 up_adjust() { (cd "$tmp/up" && kenv sh "$scripts/adjust_autoksyms.sh" "$@"); }
@@ -147,6 +148,9 @@ compare_gen() {
 	orc=$?
 	[ "$urc" = "$orc" ] || fail "$what: exit $urc upstream, $orc ours"
 	diff -u "$tmp/up.out" "$tmp/ours.out" || fail "$what: stdout differs"
+	if [ "${cmp_stderr:-0}" = 1 ] && ! diff -u "$tmp/up.err" "$tmp/ours.err"; then
+		fail "$what: stderr differs"
+	fi
 	compare_roots "$what"
 }
 
@@ -189,6 +193,8 @@ in_both 'printf "vzalloc\n" >> lib/c.usyms'
 compare_adjust "several arguments" echo REBUILD with args
 in_both 'printf "vmalloc\n" >> lib/c.usyms'
 compare_adjust "no command: nothing to exec"
+in_both 'printf "vmap\n" >> lib/c.usyms'
+verbose=1 compare_adjust "KBUILD_VERBOSE=1: same stdout (traces on stderr)" "echo REBUILD"
 in_both 'printf "\n\n" > lib/c.usyms; : > drivers/net/a.usyms; : > fs/b.usyms'
 compare_adjust "every module symbol dropped" "echo REBUILD"
 compare_gen "gen_autoksyms.sh --modorder" --modorder include/generated/autoksyms.h
