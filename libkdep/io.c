@@ -105,11 +105,37 @@ int kdep_writeall(int fd, const void *p, size_t n)
 	return 0;
 }
 
+/*
+ * An existing device or FIFO (-o /dev/null, -o /dev/stdout) is written in
+ * place, as the shell's '>' would: renaming a file over it would replace
+ * the device node itself, and as root silently break /dev/null for
+ * everyone.
+ */
+static int writeinplace(const char *path, const void *p, size_t n)
+{
+	int fd, r = 0;
+
+	do
+		fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return kdep_errno(KDEP_EWRITE, "cannot open %s", path);
+	if (kdep_writeall(fd, p, n) < 0)
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+	if (close(fd) < 0 && r == 0)
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+	return r;
+}
+
 int kdep_writefile(const char *path, const void *p, size_t n, mode_t mode)
 {
 	struct kdep_buf tmp = {0};
+	struct stat st;
 	int fd, r;
 
+	if (stat(path, &st) == 0 &&
+	    (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+		return writeinplace(path, p, n);
 	if (kdep_bufprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
 		return KDEP_ENOMEM;
 	fd = mkstemp(tmp.data);

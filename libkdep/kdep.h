@@ -93,7 +93,9 @@ KDEP_API int kdep_writeall(int fd, const void *p, size_t n);
 /*
  * Replace path with p atomically: a temporary file in the same folder,
  * fsync-free write, close, rename.  Readers see the old or the new file
- * whole, never a torn one; on failure the temporary file is removed.
+ * whole, never a torn one; on failure the temporary file is removed (a
+ * process killed by SIGKILL in between leaves path.tmp.XXXXXX behind).
+ * An existing character device or FIFO (/dev/null) is written in place.
  */
 KDEP_API int kdep_writefile(const char *path, const void *p, size_t n,
 			    mode_t mode);
