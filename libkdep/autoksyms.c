@@ -76,6 +76,21 @@
  *
  * nm lists symbols sorted by name (strcoll, i.e. bytewise under kbuild's
  * LC_COLLATE=C), so markers are sorted by their full symbol name.
+ *
+ * Where we differ from the scripts, on purpose:
+ *   - A missing modules.order or .usyms file is an error; the scripts
+ *     printed cat's complaint and went on with a shorter list, trimming
+ *     exports that modules need.
+ *   - A missing autoksyms.h is an empty list (every symbol is new); the
+ *     scripts' sort failed, so nothing changed and nothing was rebuilt.
+ *   - Names that are not identifiers are refused (see above), in
+ *     __ksym_marker_ symbols too.
+ *   - An object that is not ELF is an error; the scripts hid nm's message
+ *     and printed nothing.  LLVM bitcode objects (clang LTO) are refused
+ *     with a message that says so.
+ *   - With .mod files (4.14), __this_module is dropped and module_layout is
+ *     sorted in; 4.14 kept the one and appended the other.  Neither changes
+ *     what the header makes the kernel export.
  */
 #include <dirent.h>
 #include <errno.h>
