@@ -9,6 +9,7 @@
  *
  * Each command is argument handling over one library call.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,18 @@ static void badusage(void)
 {
 	fputs(usage, stderr);
 	exit(2);
+}
+
+/*
+ * Standard output is buffered: a full disk or a closed pipe shows only
+ * here.  A silent exit 2 would look like any other error; say what.
+ */
+static int flushout(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	fprintf(stderr, "kdep: cannot write output: %s\n", strerror(errno));
+	return 2;
 }
 
 static const char *optval(const char *arg, const char *name)
@@ -107,11 +120,7 @@ static int cmdstale(int argc, char **argv)
 		stale |= r;
 	}
 	kdep_checker_free(c);
-	if (fflush(stdout) != 0) {
-		fprintf(stderr, "kdep: cannot write output\n");
-		return 2;
-	}
-	return stale;
+	return flushout(stale);
 }
 
 static int cmdhash(int argc, char **argv)
@@ -127,7 +136,7 @@ static int cmdhash(int argc, char **argv)
 			die(e);
 		printf("%016" PRIx64 "  %s\n", h, argv[i]);
 	}
-	return fflush(stdout) == 0 ? 0 : 2;
+	return flushout(0);
 }
 
 static int cmdstamppath(int argc, char **argv)
@@ -160,7 +169,7 @@ static int cmdstamppath(int argc, char **argv)
 		printf("%s\n", b.data);
 	}
 	kdep_buffree(&b);
-	return fflush(stdout) == 0 ? 0 : 2;
+	return flushout(0);
 }
 
 static int cmdsyncconfig(int argc, char **argv)
@@ -194,7 +203,7 @@ static int cmdsyncconfig(int argc, char **argv)
 		       st.symbols, st.changed, st.written,
 		       st.autoheader ? ", autoconf.h updated" : "",
 		       st.autoconf ? ", auto.conf updated" : "");
-	return fflush(stdout) == 0 ? 0 : 2;
+	return flushout(0);
 }
 
 static const struct {
@@ -216,11 +225,11 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0) {
 		fputs(usage, stdout);
 		fputs(help, stdout);
-		return 0;
+		return flushout(0);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("kdep (libkdep) %s\n", KDEP_VERSION);
-		return 0;
+		return flushout(0);
 	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[1], cmds[i].name) == 0)
