@@ -43,6 +43,15 @@ static void die(int err)
 	exit(kdep_exitcode(err));
 }
 
+/* Upstream's words for any output that did not make it (exit 1). */
+static int flushout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fputs("fixdep: not all data was written to the output\n", stderr);
+	return 1;
+}
+
 static void badusage(void)
 {
 	fputs(usage, stderr);
@@ -85,10 +94,10 @@ int main(int argc, char *argv[])
 		} else if (strcmp(a, "--help") == 0) {
 			fputs(usage, stdout);
 			fputs(help, stdout);
-			return 0;
+			return flushout();
 		} else if (strcmp(a, "--version") == 0) {
 			printf("fixdep (libkdep) %s\n", KDEP_VERSION);
-			return 0;
+			return flushout();
 		} else if (strcmp(a, "--record") == 0) {
 			record = 1;
 		} else if (strcmp(a, "-e") == 0) {
