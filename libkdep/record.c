@@ -158,16 +158,33 @@ static int older(const struct timespec *a, const struct timespec *b)
 	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
+/*
+ * "dev ino size mtime ctime" as records spell them.  The checker compares
+ * this text with the record's instead of parsing numbers: the same
+ * function writes both.  STATTEXT bounds five formatted integers.
+ */
+#define STATTEXT 128
+
+static size_t stattext(char *out, const struct stat *st)
+{
+	int n = snprintf(out, STATTEXT, "%ju %ju %jd %jd.%09ld %jd.%09ld",
+			 (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
+			 (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
+			 st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec,
+			 st->st_ctim.tv_nsec);
+
+	return n > 0 && n < STATTEXT ? (size_t)n : 0;
+}
+
 static int printentry(struct kdep_buf *b, const struct entry *e)
 {
+	char st[STATTEXT];
+
 	if (e->kind == 'a' || e->kind == 'u')
 		return kdep_bufprintf(b, "%c %s\n", e->kind, e->path);
-	return kdep_bufprintf(
-		b, "%c %016" PRIx64 " %ju %ju %jd %jd.%09ld %jd.%09ld %s\n",
-		e->kind, e->hash, (uintmax_t)e->st.st_dev,
-		(uintmax_t)e->st.st_ino, (intmax_t)e->st.st_size,
-		(intmax_t)e->st.st_mtim.tv_sec, e->st.st_mtim.tv_nsec,
-		(intmax_t)e->st.st_ctim.tv_sec, e->st.st_ctim.tv_nsec, e->path);
+	stattext(st, &e->st);
+	return kdep_bufprintf(b, "%c %016" PRIx64 " %s %s\n", e->kind, e->hash,
+			      st, e->path);
 }
 
 /*
@@ -227,6 +244,8 @@ struct finfo {
 	int err; /* reading it failed: a change, not a crash */
 	struct stat st;
 	uint64_t hash;
+	size_t textlen;
+	char text[STATTEXT]; /* stattext() of st */
 };
 
 struct kdep_checker {
@@ -271,6 +290,8 @@ static struct finfo *finfo(struct kdep_checker *c, const char *path)
 		return NULL;
 	}
 	fi->exists = stat(path, &fi->st) == 0;
+	if (fi->exists)
+		fi->textlen = stattext(fi->text, &fi->st);
 	*val = fi;
 	return fi;
 }
@@ -284,62 +305,47 @@ static uint64_t curhash(const char *path, struct finfo *fi)
 	return fi->hash;
 }
 
-static int samestat(const struct stat *a, const struct stat *b)
+/* 16 lowercase hex digits at p into *v; 0 on success. */
+static int parsehash(const char *p, uint64_t *v)
 {
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
-	       a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
-/* Parse "<sec>.<9 digits>" into ts; returns the end, or NULL. */
-static char *parsetime(char *p, struct timespec *ts)
-{
-	char *e;
-
-	errno = 0;
-	ts->tv_sec = (time_t)strtoll(p, &e, 10);
-	if (e == p || *e != '.' || errno)
-		return NULL;
-	p = e + 1;
-	ts->tv_nsec = strtol(p, &e, 10);
-	if (e - p != 9 || ts->tv_nsec < 0)
-		return NULL;
-	return e;
-}
-
-static char *parsenum(char *p, uintmax_t *v, int base)
-{
-	char *e;
-
-	if (*p == '-' || *p == ' ')
-		return NULL;
-	errno = 0;
-	*v = strtoumax(p, &e, base);
-	return e == p || errno || *e != ' ' ? NULL : e + 1;
-}
-
-/* Parse one f/s line after "<kind> " into en; 0 or -1. */
-static int parsefile(char *p, struct entry *en)
-{
-	uintmax_t v[4];
 	int i;
 
-	if (!(p = parsenum(p, &v[0], 16)))
-		return -1;
-	for (i = 1; i < 4; i++)
-		if (!(p = parsenum(p, &v[i], 10)))
+	*v = 0;
+	for (i = 0; i < 16; i++) {
+		int c = p[i], d = c >= '0' && c <= '9'   ? c - '0'
+				  : c >= 'a' && c <= 'f' ? c - 'a' + 10
+							 : -1;
+
+		if (d < 0)
 			return -1;
-	en->hash = v[0];
-	en->st.st_dev = (dev_t)v[1];
-	en->st.st_ino = (ino_t)v[2];
-	en->st.st_size = (off_t)v[3];
-	if (!(p = parsetime(p, &en->st.st_mtim)) || *p++ != ' ' ||
-	    !(p = parsetime(p, &en->st.st_ctim)) || *p++ != ' ' || !*p)
+		*v = *v << 4 | (uint64_t)d;
+	}
+	return 0;
+}
+
+/* Past n space-terminated fields from p, or NULL. */
+static char *skipfields(char *p, int n)
+{
+	while (n-- > 0)
+		if (!(p = strchr(p, ' ')) || !*++p)
+			return NULL;
+	return p;
+}
+
+/*
+ * Split an "f"/"s" line after "<kind> " into stat text and path, the hash
+ * being the 16 bytes before the text; 0 or -1.
+ */
+static int parsefile(char *p, struct entry *en, char **text, size_t *len)
+{
+	char *path;
+
+	/* the hash is parsed only if the stat data do not decide */
+	if (strlen(p) < 17 || p[16] != ' ' || !(path = skipfields(p + 17, 5)))
 		return -1;
-	en->path = p;
+	*text = p + 17;
+	*len = (size_t)(path - 1 - *text);
+	en->path = path;
 	return 0;
 }
 
@@ -370,10 +376,20 @@ static int reason(struct check *k, const char *path, const char *what)
 	return 0;
 }
 
-static int checkentry(struct check *k, const struct entry *en)
+/* The recorded size, third field of text, is 0. */
+static int emptysize(const char *text)
+{
+	const char *p = strchr(text, ' ');
+
+	p = p ? strchr(p + 1, ' ') : NULL;
+	return p && p[1] == '0' && p[2] == ' ';
+}
+
+static int checkentry(struct check *k, const struct entry *en,
+		      const char *text, size_t len)
 {
 	struct finfo *fi = finfo(k->c, en->path);
-	int racy;
+	uint64_t h;
 
 	if (!fi)
 		return KDEP_ENOMEM;
@@ -383,13 +399,16 @@ static int checkentry(struct check *k, const struct entry *en)
 		return fi->exists ? reason(k, en->path, "appeared") : 0;
 	if (!fi->exists)
 		return reason(k, en->path, "disappeared");
-	racy = !older(&en->st.st_mtim, &k->written) ||
-	       !older(&en->st.st_ctim, &k->written);
-	if (!racy && samestat(&en->st, &fi->st))
+	/* equal stat data are only trusted when older than the record */
+	if (len == fi->textlen && memcmp(text, fi->text, len) == 0 &&
+	    older(&fi->st.st_mtim, &k->written) &&
+	    older(&fi->st.st_ctim, &k->written))
 		return 0;
-	if (en->kind == 's' && en->st.st_size == 0 && fi->st.st_size == 0)
+	if (en->kind == 's' && emptysize(text) && fi->st.st_size == 0)
 		return reason(k, en->path, "touched");
-	if (curhash(en->path, fi) != en->hash || fi->err)
+	if (parsehash(text - 17, &h) < 0)
+		return reason(k, k->c->path.data, "is corrupt");
+	if (curhash(en->path, fi) != h || fi->err)
 		return reason(k, en->path, "changed");
 	return 0;
 }
@@ -410,18 +429,14 @@ static char *nextline(char **p, char *end)
 static char *verify(struct kdep_buf *rec, char **body)
 {
 	char *end = rec->data + rec->len, *last;
-	uintmax_t sum;
-	char *e;
+	uint64_t sum;
 
 	if (rec->len < 2 || end[-1] != '\n')
 		return NULL;
 	for (last = end - 1; last > rec->data && last[-1] != '\n'; last--)
 		;
-	if (strncmp(last, "end ", 4) != 0)
-		return NULL;
-	errno = 0;
-	sum = strtoumax(last + 4, &e, 16);
-	if (errno || e - (last + 4) != 16 || *e != '\n' ||
+	if (end - last != 21 || strncmp(last, "end ", 4) != 0 ||
+	    parsehash(last + 4, &sum) < 0 ||
 	    sum != kdep_hash(rec->data, (size_t)(last - rec->data), 0))
 		return NULL;
 	*body = rec->data;
@@ -436,19 +451,22 @@ static int checkrecord(struct check *k, const char *cmdline)
 	struct kdep_checker *c = k->c;
 	char *p, *end, *line;
 	struct entry en;
-	uintmax_t cmd;
+	uint64_t cmd;
 	int e = 0;
 
 	if (!(end = verify(&c->rec, &p)))
 		return reason(k, c->path.data, "is corrupt");
 	line = nextline(&p, end);
-	if (!line || strncmp(line, "cmd ", 4) != 0 || strlen(line) != 20)
+	if (!line || strncmp(line, "cmd ", 4) != 0 || strlen(line) != 20 ||
+	    parsehash(line + 4, &cmd) < 0)
 		return reason(k, c->path.data, "is corrupt");
-	cmd = strtoumax(line + 4, NULL, 16);
 	if (cmdline && cmd != kdep_hash(cmdline, strlen(cmdline), 0) &&
 	    reason(k, NULL, "command line changed"))
 		return 0;
 	while (e == 0 && (line = nextline(&p, end))) {
+		char *text = NULL;
+		size_t len = 0;
+
 		memset(&en, 0, sizeof(en));
 		en.kind = line[0];
 		if (line[1] != ' ' || !line[2])
@@ -456,11 +474,11 @@ static int checkrecord(struct check *k, const char *cmdline)
 		else if (en.kind == 'a' || en.kind == 'u')
 			en.path = line + 2;
 		else if ((en.kind != 'f' && en.kind != 's') ||
-			 parsefile(line + 2, &en) < 0)
+			 parsefile(line + 2, &en, &text, &len) < 0)
 			en.kind = '?';
 		if (en.kind == '?')
 			return reason(k, c->path.data, "is corrupt");
-		if ((e = checkentry(k, &en)) < 0)
+		if ((e = checkentry(k, &en, text, len)) < 0)
 			return e;
 		if (e > 0)
 			return 0;
