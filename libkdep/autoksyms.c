@@ -646,102 +646,6 @@ void kdep_ksymplan_free(struct kdep_ksymplan *p)
 	kdep_buffree(&p->text);
 }
 
-static int later(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec ||
-	       (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
-/*
- * Date fd strictly after *after without a busy loop: the later of now and
- * after + 1 ns; if the filesystem keeps coarser times and rounds that
- * down, the next whole second.  *mtime gets the time it keeps.
- */
-static int dateafter(int fd, const char *path, const struct timespec *after,
-		     struct timespec *mtime)
-{
-	struct timespec ts[2] = {{0, UTIME_OMIT}, *after}, now;
-	struct stat st;
-	int i;
-
-	if (++ts[1].tv_nsec >= 1000000000L) {
-		ts[1].tv_sec++;
-		ts[1].tv_nsec = 0;
-	}
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (later(&now, &ts[1]))
-		ts[1] = now;
-	for (i = 0; i < 2; i++) {
-		if (futimens(fd, ts) < 0 || fstat(fd, &st) < 0)
-			return kdep_errno(KDEP_EWRITE, "cannot set time of %s",
-					  path);
-		*mtime = st.st_mtim;
-		if (later(&st.st_mtim, after))
-			return 0;
-		ts[1].tv_sec = after->tv_sec + 1;
-		ts[1].tv_nsec = 0;
-	}
-	return kdep_err(KDEP_EWRITE, "%s: filesystem keeps no later time",
-			path);
-}
-
-/* 1 if fd (at offset 0) holds exactly want[0..len). */
-static int holds(int fd, const char *want, size_t len)
-{
-	struct kdep_buf b = {0};
-	int same = 0;
-
-	if (kdep_bufreserve(&b, len + 1) < 0)
-		return KDEP_ENOMEM;
-	while (b.len < len + 1) {
-		ssize_t n = read(fd, b.data + b.len, len + 1 - b.len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		b.len += (size_t)n;
-	}
-	same = b.len == len && memcmp(b.data, want, len) == 0;
-	kdep_buffree(&b);
-	return same;
-}
-
-/*
- * Stamps are rewritten in place, not replaced through a temporary file
- * and rename like our other outputs: creating a file is the one costly
- * step here, and a torn stamp is harmless - it can only be left by a crash
- * before the header's rename, and then the next run finds its content
- * wrong and writes it again.  One open per stamp: read, decide, write.
- */
-static int putstamp(const char *path, struct kdep_buf *c,
-		    const struct timespec *after, struct timespec *mtime)
-{
-	int fd, r;
-
-	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0 && errno == ENOENT && kdep_mkparents(path) == 0)
-		fd =
-		    open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return kdep_errno(KDEP_EWRITE, "cannot write %s", path);
-	r = holds(fd, c->data, c->len);
-	if (r == 1) {
-		/* already in this state: a redo after a crash, see above */
-		c->len--;
-		r = kdep_bufputs(c, " redo\n");
-	}
-	if (r >= 0 && (lseek(fd, 0, SEEK_SET) < 0 ||
-		       kdep_writeall(fd, c->data, c->len) < 0 ||
-		       ftruncate(fd, (off_t)c->len) < 0))
-		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
-	if (r >= 0)
-		r = dateafter(fd, path, after, mtime);
-	if (close(fd) < 0 && r >= 0)
-		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
-	return r;
-}
-
 int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 		   int needed, const struct timespec *after,
 		   struct timespec *mtime)
@@ -763,9 +667,21 @@ int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 	    kdep_bufadd(&c, name, len) < 0 ||
 	    kdep_bufputs(&c, needed ? " 1\n" : " 0\n") < 0)
 		goto out;
-	r = putstamp(path.data, &c, after ? after : &epoch, mtime ? mtime : &t);
-	if (r == 0)
-		r = 1;
+	r = kdep_writestamp(path.data, c.data, c.len, after ? after : &epoch,
+			    mtime ? mtime : &t);
+	if (r == 0) {
+		/*
+		 * Already in this state: a redo after a crash between the
+		 * stamps and the header.  Objects built in between saw this
+		 * content, so write a new one that content checks notice.
+		 */
+		c.len--;
+		r = kdep_bufputs(&c, " redo\n");
+		if (r == 0)
+			r = kdep_writestamp(path.data, c.data, c.len,
+					    after ? after : &epoch,
+					    mtime ? mtime : &t);
+	}
 out:
 	kdep_buffree(&path);
 	kdep_buffree(&c);
@@ -784,7 +700,7 @@ static void waitpast(const struct timespec *t)
 	struct timespec now, d;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (!later(t, &now))
+	if (!kdep_before(&now, t))
 		return;
 	d.tv_sec = t->tv_sec - now.tv_sec;
 	d.tv_nsec = t->tv_nsec - now.tv_nsec;
@@ -838,7 +754,7 @@ static int stamp(const struct kdep_autoksyms *a, const struct kdep_ksymplan *p,
 			   &t);
 	if (r < 0)
 		return r;
-	if (later(&t, newest))
+	if (kdep_before(newest, &t))
 		*newest = t;
 	return 0;
 }

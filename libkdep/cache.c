@@ -318,12 +318,6 @@ static int collect(void *ctx, const char *name, size_t len)
 	return 0;
 }
 
-static int older(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec ||
-	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
-
 /* The filesystem's idea of now: set the cache's mtime to it, read it. */
 static void fsnow(struct kdep_cache *c)
 {
@@ -354,8 +348,8 @@ static void fillentry(struct kdep_cache *c, uint64_t key, const char *path,
 	put64(e + 56, (uint64_t)st->st_ctim.tv_sec);
 	put64(e + 64, (uint64_t)st->st_ctim.tv_nsec);
 	put64(e + 72, hash);
-	put32(e + 80, older(&st->st_mtim, &c->now) &&
-			      older(&st->st_ctim, &c->now));
+	put32(e + 80, kdep_before(&st->st_mtim, &c->now) &&
+			      kdep_before(&st->st_ctim, &c->now));
 	put32(e + 84, (uint32_t)plen);
 	put32(e + 88, (uint32_t)symbytes);
 	put32(e + 92, 0);

@@ -28,6 +28,14 @@ int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 /* Call fn on every non-NULL value (to free them). */
 void kdep_nameset_each(struct kdep_nameset *set, void (*fn)(void *val));
 
+/* 1 if time a is before time b. */
+static inline int kdep_before(const struct timespec *a,
+			      const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
 /* ASCII classes: never depend on the locale. */
 static inline int kdep_isident(unsigned char c)
 {

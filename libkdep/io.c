@@ -166,6 +166,23 @@ fail:
 	return r;
 }
 
+int kdep_writeifchanged(const char *path, const void *p, size_t n,
+			mode_t mode)
+{
+	struct kdep_buf b = {0};
+	int same = kdep_readfile(path, &b, NULL) == 0 && b.len == n &&
+		   memcmp(b.data, p, n) == 0;
+	int e;
+
+	kdep_buffree(&b);
+	if (same)
+		return 0;
+	e = kdep_mkparents(path);
+	if (e == 0)
+		e = kdep_writefile(path, p, n, mode);
+	return e < 0 ? e : 1;
+}
+
 int kdep_mkparents(const char *path)
 {
 	struct kdep_buf d = {0};

@@ -532,7 +532,8 @@ static int syncsym(struct sync *y, const struct kdep_config *old,
 				y->o->layout)) < 0)
 		return r;
 	/* start: later than every target built before this sync */
-	r = kdep_writestamp(y->path.data, y->now.data, y->now.len, &y->start);
+	r = kdep_writestamp(y->path.data, y->now.data, y->now.len, &y->start,
+			    NULL);
 	if (r > 0)
 		y->st->written++;
 	return r < 0 ? r : 0;
@@ -563,7 +564,7 @@ static int syncfile(const char *path, const struct kdep_config *c,
 	int r = fn(c, &b);
 
 	if (r == 0)
-		r = kdep_writestamp(path, b.data, b.len, NULL);
+		r = kdep_writeifchanged(path, b.data, b.len, 0644);
 	kdep_buffree(&b);
 	if (r < 0)
 		return r;

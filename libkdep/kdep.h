@@ -99,6 +99,9 @@ KDEP_API int kdep_writeall(int fd, const void *p, size_t n);
  */
 KDEP_API int kdep_writefile(const char *path, const void *p, size_t n,
 			    mode_t mode);
+/* kdep_writefile, only if path does not hold p already: 1 if written. */
+KDEP_API int kdep_writeifchanged(const char *path, const void *p, size_t n,
+				 mode_t mode);
 /* Create the parent folders of path (mkdir -p of its dirname). */
 KDEP_API int kdep_mkparents(const char *path);
 
@@ -123,14 +126,17 @@ KDEP_API int kdep_stamppath(struct kdep_buf *out, const char *dir,
 			    enum kdep_layout layout);
 /*
  * Write a stamp file whose content encodes its symbol's state, so that
- * content checks see every change: folders are created, the file is
- * replaced atomically and only when its content differs.  If after is not
- * NULL the stamp's mtime is then set strictly newer than *after (plus 1 ns,
- * or the current time if later), so that mtime-based make sees it too even
- * on coarse-timestamp filesystems.  Returns 1 if written, 0 if unchanged.
+ * content checks see every change: folders are created as needed and the
+ * file is rewritten in place, only when its content differs (a torn stamp
+ * can only cause a rebuild).  If after is not NULL a written stamp's mtime
+ * is then set strictly later than *after (the later of now and *after +
+ * 1 ns; the next second on a coarse filesystem), so that mtime-based make
+ * sees it too, without a busy loop.  mtime, if not NULL, receives the
+ * stamp's mtime.  Returns 1 if written, 0 if it already held content.
  */
 KDEP_API int kdep_writestamp(const char *path, const char *content,
-			     size_t len, const struct timespec *after);
+			     size_t len, const struct timespec *after,
+			     struct timespec *mtime);
 /* 1 if name (len bytes) is a non-empty [A-Za-z0-9_] identifier. */
 KDEP_API int kdep_isname(const char *name, size_t len);
 

@@ -25,7 +25,8 @@
  *	end <xxh64 of every byte before this line, 16 hex digits>
  *
  * f is a file that was read (source, header), s a config/ksym stamp, a an
- * absent stamp (its appearance is a change), u a file that may have changed
+ * absent stamp or unread file such as a 6.3 .rlib (its appearance is a
+ * change), u a file that may have changed
  * while the target was being built (mtime not older than the target's or
  * the depfile's): always stale.  Any other line, a missing "end", a bad checksum
  * or another version makes the record unusable, and the target stale.
@@ -143,19 +144,14 @@ int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 		return e;
 	if (s->st)
 		return addentry(r, 'f', s->path, s->hash, s->st);
+	/* not read by fixdep (a stamp, a 6.3 .rlib): it may well be absent */
 	e = kdep_hashfile(s->path, &h, &sb);
-	if (e < 0 && s->kind == KDEP_SEEN_STAMP && errno == ENOENT)
+	if (e < 0 && errno == ENOENT)
 		return addentry(r, 'a', s->path, 0, NULL);
 	if (e < 0)
 		return e;
 	return addentry(r, s->kind == KDEP_SEEN_STAMP ? 's' : 'f', s->path, h,
 			&sb);
-}
-
-static int older(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec < b->tv_sec ||
-	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
 /*
@@ -201,7 +197,7 @@ static int threshold(const char *target, const char *depfile,
 	if (stat(target, &st) < 0)
 		return kdep_errno(KDEP_EIO, "cannot stat target %s", target);
 	*t = st.st_mtim;
-	if (depfile && stat(depfile, &st) == 0 && older(&st.st_mtim, t))
+	if (depfile && stat(depfile, &st) == 0 && kdep_before(&st.st_mtim, t))
 		*t = st.st_mtim;
 	return 0;
 }
@@ -221,7 +217,7 @@ int kdep_record_write(struct kdep_record *r, const char *depfile)
 		struct entry *en = &r->e[i];
 
 		if ((en->kind == 'f' || en->kind == 's') &&
-		    !older(&en->st.st_mtim, &t))
+		    !kdep_before(&en->st.st_mtim, &t))
 			en->kind = 'u';
 		e = printentry(&b, en);
 	}
@@ -401,8 +397,8 @@ static int checkentry(struct check *k, const struct entry *en,
 		return reason(k, en->path, "disappeared");
 	/* equal stat data are only trusted when older than the record */
 	if (len == fi->textlen && memcmp(text, fi->text, len) == 0 &&
-	    older(&fi->st.st_mtim, &k->written) &&
-	    older(&fi->st.st_ctim, &k->written))
+	    kdep_before(&fi->st.st_mtim, &k->written) &&
+	    kdep_before(&fi->st.st_ctim, &k->written))
 		return 0;
 	if (en->kind == 's' && emptysize(text) && fi->st.st_size == 0)
 		return reason(k, en->path, "touched");

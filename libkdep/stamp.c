@@ -20,6 +20,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -85,32 +87,37 @@ int kdep_stamppath(struct kdep_buf *out, const char *dir, const char *name,
 	return kdep_bufadd(out, name, len);
 }
 
-/* 1 if path holds exactly content[0..len). */
-static int samecontent(const char *path, const char *content, size_t len)
+/* 1 if fd (at offset 0) holds exactly want[0..len), 0 if not. */
+static int holds(int fd, const char *want, size_t len)
 {
 	struct kdep_buf b = {0};
-	int same = kdep_readfile(path, &b, NULL) == 0 && b.len == len &&
-		   memcmp(b.data, content, len) == 0;
+	int same;
 
+	if (kdep_bufreserve(&b, len + 1) < 0)
+		return KDEP_ENOMEM;
+	while (b.len < len + 1) {
+		ssize_t n = read(fd, b.data + b.len, len + 1 - b.len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b.len += (size_t)n;
+	}
+	same = b.len == len && memcmp(b.data, want, len) == 0;
 	kdep_buffree(&b);
 	return same;
 }
 
-static int later(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec ||
-	       (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
-}
-
 /*
- * Make path's mtime later than *after, without a busy loop: the later of
- * now and after + 1 ns; if the filesystem keeps coarser times and stores
- * something not later, the next whole second.
+ * Date fd strictly after *after without a busy loop: the later of now and
+ * after + 1 ns; if the filesystem keeps coarser times and rounds that
+ * down, the next whole second.  *mtime gets the time it keeps.
  */
-static int bumpmtime(const char *path, const struct timespec *after)
+static int dateafter(int fd, const char *path, const struct timespec *after,
+		     struct timespec *mtime)
 {
-	struct timespec ts[2] = {{0, UTIME_OMIT}, *after};
-	struct timespec now;
+	struct timespec ts[2] = {{0, UTIME_OMIT}, *after}, now;
 	struct stat st;
 	int i;
 
@@ -119,34 +126,65 @@ static int bumpmtime(const char *path, const struct timespec *after)
 		ts[1].tv_nsec = 0;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
-	if (later(&now, &ts[1]))
+	if (kdep_before(&ts[1], &now))
 		ts[1] = now;
 	for (i = 0; i < 2; i++) {
-		if (utimensat(AT_FDCWD, path, ts, 0) < 0 || stat(path, &st) < 0)
+		if (futimens(fd, ts) < 0 || fstat(fd, &st) < 0)
 			return kdep_errno(KDEP_EWRITE, "cannot set time of %s",
 					  path);
-		if (later(&st.st_mtim, after))
+		*mtime = st.st_mtim;
+		if (kdep_before(after, &st.st_mtim))
 			return 0;
 		ts[1].tv_sec = after->tv_sec + 1;
 		ts[1].tv_nsec = 0;
 	}
-	return kdep_err(KDEP_EWRITE, "%s: filesystem keeps no later time", path);
+	return kdep_err(KDEP_EWRITE, "%s: filesystem keeps no later time",
+			path);
 }
 
+/*
+ * Stamps are rewritten in place, not replaced through a temporary file
+ * and rename like our other outputs: creating files is the one costly step
+ * when thousands of stamps change, and a torn stamp is harmless - its
+ * content matches neither state, so content checks rebuild, and the next
+ * run writes it again.  One open per stamp: read, decide, write, date.
+ */
 int kdep_writestamp(const char *path, const char *content, size_t len,
-		    const struct timespec *after)
+		    const struct timespec *after, struct timespec *mtime)
 {
-	int e;
+	const int flags = O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+	struct timespec t;
+	struct stat st;
+	int fd, r;
 
-	if (samecontent(path, content, len))
-		return 0;
-	/* folders only when missing: most stamps land in existing ones */
-	e = kdep_writefile(path, content, len, 0644);
-	if (e < 0 && errno == ENOENT && (e = kdep_mkparents(path)) == 0)
-		e = kdep_writefile(path, content, len, 0644);
-	if (e < 0)
-		return e;
-	if (after && (e = bumpmtime(path, after)) < 0)
-		return e;
-	return 1;
+	fd = open(path, flags, 0644);
+	if (fd < 0 && errno == ENOENT && kdep_mkparents(path) == 0)
+		fd = open(path, flags, 0644);
+	if (fd < 0)
+		return kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+	r = holds(fd, content, len);
+	if (r == 1) {
+		r = 0; /* already right: not touched */
+	} else if (r == 0) {
+		if (lseek(fd, 0, SEEK_SET) < 0 ||
+		    kdep_writeall(fd, content, len) < 0 ||
+		    ftruncate(fd, (off_t)len) < 0)
+			r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+		else
+			r = 1;
+	}
+	if (r == 1 && after) {
+		int e = dateafter(fd, path, after, mtime ? mtime : &t);
+
+		if (e < 0)
+			r = e;
+	} else if (r >= 0 && mtime) {
+		if (fstat(fd, &st) < 0)
+			r = kdep_errno(KDEP_EWRITE, "cannot stat %s", path);
+		else
+			*mtime = st.st_mtim;
+	}
+	if (close(fd) < 0 && r >= 0)
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+	return r;
 }
