@@ -18,8 +18,11 @@
 #include "kdep.h"
 #include "testutil.h"
 
-/* Our own switches are off unless a test turns them on. */
-#define CLEANENV "env -u KDEP_COMPAT -u KDEP_CACHE -u KDEP_RECORD "
+/*
+ * Our own switches are off unless a test turns them on; a fixdep that
+ * hangs (on a FIFO, say) is killed and the test fails with status 124.
+ */
+#define CLEANENV "timeout 60 env -u KDEP_COMPAT -u KDEP_CACHE -u KDEP_RECORD "
 
 struct res {
 	int rc;
@@ -225,6 +228,21 @@ Test(golden, linux_4_17_ignores_ver_files)
 		  "source_a.o := a.c\n\n"
 		  "deps_a.o := \\\n"
 		  "  b.h \\\n"
+		  "\na.o: $(deps_a.o)\n\n$(deps_a.o):\n");
+}
+
+Test(golden, linux_4_17_lists_and_scans_kconfig_h)
+{
+	tu_tmpdir();
+	tu_write("a.d", "a.o: a.c include/linux/kconfig.h\n");
+	tu_write("a.c", "");
+	tu_write("include/linux/kconfig.h", "#ifdef CONFIG_CPU_BIG_ENDIAN\n");
+	expect_ok(fixdep("--compat=linux-4.17 a.d a.o cc"),
+		  "cmd_a.o := cc\n\n"
+		  "source_a.o := a.c\n\n"
+		  "deps_a.o := \\\n"
+		  "  include/linux/kconfig.h \\\n"
+		  "    $(wildcard include/config/cpu/big/endian.h) \\\n"
 		  "\na.o: $(deps_a.o)\n\n$(deps_a.o):\n");
 }
 
@@ -464,6 +482,30 @@ Test(errors, unknown_option_is_usage)
 
 	cr_assert_eq(r.rc, 1);
 	cr_assert_not_null(strstr(r.err, "--bogus"), "%s", r.err);
+	resfree(&r);
+}
+
+Test(errors, bad_layout_exits_1)
+{
+	example();
+	struct res r = fixdep("--layout=tree " EXAMPLE_ARGS);
+
+	cr_assert_eq(r.rc, 1);
+	cr_assert_str_eq(r.out, "");
+	cr_assert_not_null(strstr(r.err, "--layout"), "%s", r.err);
+	resfree(&r);
+}
+
+Test(errors, o_without_a_file_is_usage)
+{
+	struct res r = fixdep("a b c -o");
+
+	cr_assert_eq(r.rc, 1);
+	cr_assert_str_eq(r.out, "");
+	resfree(&r);
+	r = fixdep("-o");
+	cr_assert_eq(r.rc, 1);
+	cr_assert_not_null(strstr(r.err, "Usage: fixdep"), "%s", r.err);
 	resfree(&r);
 }
 
