@@ -34,6 +34,7 @@ struct run {
 	struct kdep_nameset *files; /* 6.3: dependencies listed so far */
 	struct kdep_buf file;       /* the file being scanned */
 	struct kdep_buf stamp;      /* the stamp path being printed */
+	struct kdep_buf names;      /* a cached file's symbols, NUL-separated */
 };
 
 static int matches(const char *const *suffixes, const char *s, size_t len)
@@ -86,6 +87,44 @@ static int usesym(void *ctx, const char *name, size_t len)
 	return printstamp(r, r->prof->configdir, name, len);
 }
 
+static int keepname(void *ctx, const char *name, size_t len)
+{
+	struct kdep_buf *b = ctx;
+
+	if (kdep_bufadd(b, name, len) < 0 || kdep_bufadd(b, "", 1) < 0)
+		return KDEP_ENOMEM;
+	return 0;
+}
+
+/*
+ * The cache answers with the symbols before the hash and stat data the
+ * seen callback needs; hold them back so that the callback hears of the
+ * file before its stamps, as without a cache (records come out the same).
+ */
+static int cachedscan(struct run *r, const char *path, int kind)
+{
+	struct stat st;
+	uint64_t hash = 0;
+	const char *p, *end;
+	int e;
+
+	if (!r->f->seen)
+		return kdep_cache_scan(r->f->cache, path, usesym, r, &hash,
+				       &st);
+	r->names.len = 0;
+	if ((e = kdep_cache_scan(r->f->cache, path, keepname, &r->names,
+				 &hash, &st)) < 0 ||
+	    (e = seen(r, kind, path, &st, hash)) != 0)
+		return e;
+	if (r->names.len == 0)
+		return 0;
+	end = r->names.data + r->names.len;
+	for (p = r->names.data; p < end; p += strlen(p) + 1)
+		if ((e = usesym(r, p, strlen(p))) != 0)
+			return e;
+	return 0;
+}
+
 /* Read path and list the symbols it uses that are new to this run. */
 static int scanfile(struct run *r, const char *path, size_t len, int kind)
 {
@@ -95,12 +134,8 @@ static int scanfile(struct run *r, const char *path, size_t len, int kind)
 
 	if (matches(r->prof->noscan, path, len))
 		return seen(r, kind, path, NULL, 0);
-	if (r->f->cache) {
-		if ((e = kdep_cache_scan(r->f->cache, path, usesym, r, &hash,
-					 &st)) < 0)
-			return e;
-		return seen(r, kind, path, &st, hash);
-	}
+	if (r->f->cache)
+		return cachedscan(r, path, kind);
 	if ((e = kdep_readfile(path, &r->file, &st)) < 0)
 		return e;
 	if (r->f->seen)
@@ -246,6 +281,7 @@ done:
 	kdep_nameset_free(r.files);
 	kdep_buffree(&r.file);
 	kdep_buffree(&r.stamp);
+	kdep_buffree(&r.names);
 	kdep_buffree(&dep);
 	return e;
 }
