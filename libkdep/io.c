@@ -138,19 +138,20 @@ int kdep_writefile(const char *path, const void *p, size_t n, mode_t mode)
 		return writeinplace(path, p, n);
 	if (kdep_bufprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
 		return KDEP_ENOMEM;
+	/* messages name path: the temporary file is gone when they are read */
 	fd = mkstemp(tmp.data);
 	if (fd < 0) {
-		r = kdep_errno(KDEP_EWRITE, "cannot create %s", tmp.data);
+		r = kdep_errno(KDEP_EWRITE, "cannot create %s", path);
 		kdep_buffree(&tmp);
 		return r;
 	}
 	if (fchmod(fd, mode) < 0 || kdep_writeall(fd, p, n) < 0) {
-		r = kdep_errno(KDEP_EWRITE, "cannot write %s", tmp.data);
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
 		close(fd);
 		goto fail;
 	}
 	if (close(fd) < 0) {
-		r = kdep_errno(KDEP_EWRITE, "cannot write %s", tmp.data);
+		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
 		goto fail;
 	}
 	if (rename(tmp.data, path) < 0) {
