@@ -760,3 +760,45 @@ Test(devices, writefile_to_a_full_device_names_it)
 	cr_assert(S_ISCHR(st.st_mode), "full is no longer a device");
 	cr_assert_eq(count("full.tmp."), 0);
 }
+
+/* ---- the scan cache changes nothing a caller sees ---- */
+
+static int logseen(void *ctx, const struct kdep_seen *s)
+{
+	return kdep_bufprintf(ctx, "%d:%s:%s ", s->kind, s->path,
+			      s->st ? "read" : "-");
+}
+
+/* Records list a file, then its stamps: with a cache, cold or warm, too. */
+Test(consistency, seen_order_is_the_same_with_a_cache)
+{
+	struct kdep_buf plain = {0}, log = {0}, out = {0};
+	struct kdep_fixdep f = {0};
+	struct kdep_cache *c;
+	int round;
+
+	tree();
+	f.prof = kdep_profile("linux-6.3");
+	f.depfile = "a.d";
+	f.target = "a.o";
+	f.cmdline = "cc";
+	f.seen = logseen;
+	f.seenctx = &plain;
+	cr_assert_eq(kdep_fixdep(&f, &out), 0, "%s", kdep_errmsg());
+	cr_assert_str_eq(plain.data, "0:a.c:read 2:include/config/A:- "
+				     "1:a.h:read 2:include/config/B:- ");
+	cr_assert_eq(kdep_cache_open(&c, "c", &f.prof->scan), 0);
+	f.cache = c;
+	f.seenctx = &log;
+	for (round = 0; round < 2; round++) {
+		log.len = 0;
+		out.len = 0;
+		cr_assert_eq(kdep_fixdep(&f, &out), 0, "%s", kdep_errmsg());
+		cr_assert_str_eq(log.data, plain.data, "round %d", round);
+		cr_assert_str_eq(out.data, small_cmd);
+	}
+	kdep_cache_close(c);
+	kdep_buffree(&plain);
+	kdep_buffree(&log);
+	kdep_buffree(&out);
+}
