@@ -1,0 +1,2 @@
+x.o : y.c	z.h w:\ v.h
+u.o:: t.h

@@ -1,0 +1,2 @@
+a\:b.o: a\#1.c \
+	b\ c.h d\e.h # trailing comment

@@ -1,0 +1,1 @@
+sp\ ace$$.o: m.c include/linux/kconfig.h
