@@ -98,6 +98,9 @@ compat: all
 bench: all
 	$(Q)bash tests/bench/run
 
+stress: all
+	$(Q)KDEP_TOP=$(CURDIR) bash tests/stress/run
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -113,5 +116,5 @@ clean:
 	rm -f libkdep/*.o libkdep.a libkdep.so.* $(TOOLS) tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
-.PHONY: all check criterion demo compat bench install clean
+.PHONY: all check criterion demo compat bench stress install clean
 .DELETE_ON_ERROR:
