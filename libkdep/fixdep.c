@@ -22,6 +22,8 @@
  * a change of one option then rebuilds only the objects that use it.
  * Each symbol is listed once per run (source and headers together).
  */
+#include <dirent.h>
+#include <errno.h>
 #include <string.h>
 
 #include "internal.h"
@@ -32,8 +34,10 @@ struct run {
 	struct kdep_buf *out;
 	struct kdep_nameset *syms;  /* symbols listed so far */
 	struct kdep_nameset *files; /* 6.3: dependencies listed so far */
+	struct kdep_nameset *dirs;  /* folder -> nameset of its entries */
 	struct kdep_buf file;       /* the file being scanned */
 	struct kdep_buf stamp;      /* the stamp path being printed */
+	struct kdep_buf dir;        /* a stamp's folder */
 	struct kdep_buf names;      /* a cached file's symbols, NUL-separated */
 };
 
@@ -63,6 +67,87 @@ static int seen(struct run *r, int kind, const char *path,
 	return r->f->seen ? r->f->seen(r->f->seenctx, &s) : 0;
 }
 
+static int nosym(void *ctx, const char *name, size_t len)
+{
+	(void)ctx;
+	(void)name;
+	(void)len;
+	return 0;
+}
+
+static void freeset(void *set)
+{
+	kdep_nameset_free(set);
+}
+
+/*
+ * 0 if path certainly does not exist, 1 if it may.  Records name every
+ * stamp, and most stamps do not exist: listing their folder once per run
+ * replaces hundreds of failing stat() calls.  A folder that cannot be
+ * listed answers "may".
+ */
+static int mayexist(struct run *r, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	struct kdep_nameset *set;
+	struct dirent *d;
+	void **val;
+	DIR *dir;
+	int e;
+
+	if (!r->dirs && !(r->dirs = kdep_nameset_new()))
+		return KDEP_ENOMEM;
+	if ((e = kdep_nameset_put(r->dirs, path, dlen, &val)) < 0)
+		return e;
+	if (e == 0) /* listed before; NULL: could not be listed */
+		return !*val || kdep_nameset_has(*val, base, strlen(base));
+	r->dir.len = 0;
+	if (kdep_bufadd(&r->dir, slash ? path : ".", slash ? dlen : 1) < 0)
+		return KDEP_ENOMEM;
+	dir = opendir(r->dir.data);
+	if (!dir && errno != ENOENT)
+		return 1;
+	if (!(set = kdep_nameset_new())) {
+		if (dir)
+			closedir(dir);
+		return KDEP_ENOMEM;
+	}
+	for (e = 0; e == 0 && dir && (d = readdir(dir));)
+		e = kdep_nameset_add(set, d->d_name, strlen(d->d_name)) < 0;
+	if (dir)
+		closedir(dir);
+	if (e) {
+		kdep_nameset_free(set);
+		return KDEP_ENOMEM;
+	}
+	*val = set;
+	return kdep_nameset_has(set, base, strlen(base));
+}
+
+/* Tell seen about a file fixdep lists but does not scan: hash or absence. */
+static int hashonly(struct run *r, int kind, const char *path)
+{
+	struct stat st;
+	uint64_t h;
+	int e;
+
+	if (!r->f->seen)
+		return 0;
+	if ((e = mayexist(r, path)) <= 0)
+		return e < 0 ? e : seen(r, kind, path, NULL, 0);
+	if (r->f->cache)
+		e = kdep_cache_scan(r->f->cache, path, nosym, NULL, &h, &st);
+	else
+		e = kdep_hashfile(path, &h, &st);
+	if (e < 0 && errno == ENOENT)
+		return seen(r, kind, path, NULL, 0);
+	if (e < 0)
+		return e;
+	return seen(r, kind, path, &st, h);
+}
+
 static int printstamp(struct run *r, const char *dir, const char *name,
 		      size_t len)
 {
@@ -74,7 +159,7 @@ static int printstamp(struct run *r, const char *dir, const char *name,
 	    (e = addline(r->out, "    $(wildcard ", r->stamp.data,
 			 r->stamp.len, ") \\\n")) < 0)
 		return e;
-	return seen(r, KDEP_SEEN_STAMP, r->stamp.data, NULL, 0);
+	return hashonly(r, KDEP_SEEN_STAMP, r->stamp.data);
 }
 
 static int usesym(void *ctx, const char *name, size_t len)
@@ -133,7 +218,7 @@ static int scanfile(struct run *r, const char *path, size_t len, int kind)
 	int e;
 
 	if (matches(r->prof->noscan, path, len))
-		return seen(r, kind, path, NULL, 0);
+		return hashonly(r, kind, path);
 	if (r->f->cache)
 		return cachedscan(r, path, kind);
 	if ((e = kdep_readfile(path, &r->file, &st)) < 0)
@@ -279,6 +364,10 @@ int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out)
 done:
 	kdep_nameset_free(r.syms);
 	kdep_nameset_free(r.files);
+	if (r.dirs)
+		kdep_nameset_each(r.dirs, freeset);
+	kdep_nameset_free(r.dirs);
+	kdep_buffree(&r.dir);
 	kdep_buffree(&r.file);
 	kdep_buffree(&r.stamp);
 	kdep_buffree(&r.names);

@@ -25,6 +25,8 @@ int kdep_endswith(const char *s, size_t len, const char *suffix);
  */
 int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 		     void ***val);
+/* 1 if s is in set. */
+int kdep_nameset_has(const struct kdep_nameset *set, const char *s, size_t n);
 /* Call fn on every non-NULL value (to free them). */
 void kdep_nameset_each(struct kdep_nameset *set, void (*fn)(void *val));
 

@@ -261,9 +261,13 @@ enum kdep_seenkind {
 struct kdep_seen {
 	int kind;              /* enum kdep_seenkind */
 	const char *path;      /* string */
-	const struct stat *st; /* NULL: not read (stamps, .rlib files) */
+	const struct stat *st; /* NULL: the file does not exist */
 	uint64_t hash;         /* kdep_hash of the content, when st is set */
 };
+/*
+ * Files fixdep only lists (stamps, .rlib) are hashed only when a seen
+ * callback is set, through the cache when there is one.
+ */
 typedef int (*kdep_seenfn)(void *ctx, const struct kdep_seen *s);
 
 struct kdep_cache;
@@ -295,17 +299,19 @@ KDEP_API int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out);
  */
 struct kdep_record;
 
-/* A record for target (string) built by cmdline (string). */
+/*
+ * A record for target built by cmdline (strings).  The target must exist:
+ * files whose mtime is not older than the target's (or depfile's, if not
+ * NULL) are recorded as unknown - they may have changed while it was
+ * built - so the next check finds it stale.
+ */
 KDEP_API struct kdep_record *kdep_record_new(const char *target,
+					     const char *depfile,
 					     const char *cmdline);
 /* A kdep_seenfn: pass it with the record as ctx to kdep_fixdep(). */
 KDEP_API int kdep_record_seen(void *ctx, const struct kdep_seen *s);
-/*
- * Write the record atomically next to its target.  Files whose mtime or
- * ctime is not older than the target's (or the depfile's, if not NULL)
- * are recorded as unknown: they may have changed while it was built.
- */
-KDEP_API int kdep_record_write(struct kdep_record *r, const char *depfile);
+/* Write the record atomically next to its target (kdep_recordpath). */
+KDEP_API int kdep_record_write(struct kdep_record *r);
 KDEP_API void kdep_record_free(struct kdep_record *r);
 /* The record path of target: "dir/foo.o" -> "dir/.foo.o.kdep". */
 KDEP_API int kdep_recordpath(struct kdep_buf *out, const char *target);

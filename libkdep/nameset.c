@@ -2,6 +2,7 @@
  * nameset.c - a set of byte strings with one value slot each: symbols
  * listed in a fixdep run, files listed once, per-path facts in a check.
  * Open addressing with linear probing, XXH64, kept at most half full.
+ * Names live in chunks of an arena: one malloc per 16 KiB, not per name.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,10 +17,40 @@ struct entry {
 	void *val;
 };
 
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	char data[];
+};
+
 struct kdep_nameset {
 	struct entry *tab;
 	size_t cap, count;
+	struct chunk *chunks;
 };
+
+/* A copy of s[0..n) plus a NUL, in the set's arena. */
+static char *keep(struct kdep_nameset *set, const char *s, size_t n)
+{
+	struct chunk *c = set->chunks;
+	char *p;
+
+	if (!c || c->size - c->used < n + 1) {
+		size_t size = n + 1 > 16384 ? n + 1 : 16384;
+
+		if (!(c = malloc(sizeof(*c) + size)))
+			return NULL;
+		c->next = set->chunks;
+		c->used = 0;
+		c->size = size;
+		set->chunks = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->used += n + 1;
+	return p;
+}
 
 /* XXH64 reads 8 bytes a step: paths are long, FNV's byte loop is not. */
 static unsigned strhash(const char *s, size_t n)
@@ -37,7 +68,7 @@ struct kdep_nameset *kdep_nameset_new(void)
 		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
 	}
-	set->cap = 256;
+	set->cap = 64;
 	set->tab = calloc(set->cap, sizeof(*set->tab));
 	if (!set->tab) {
 		free(set);
@@ -89,15 +120,18 @@ int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 		*val = &e->val;
 	if (e->name)
 		return 0;
-	if (!(e->name = malloc(n + 1)))
+	if (!(e->name = keep(set, s, n)))
 		return kdep_err(KDEP_ENOMEM, "out of memory");
-	memcpy(e->name, s, n);
-	e->name[n] = '\0';
 	e->hash = h;
 	e->len = n;
 	e->val = NULL;
 	set->count++;
 	return 1;
+}
+
+int kdep_nameset_has(const struct kdep_nameset *set, const char *s, size_t n)
+{
+	return slot(set->tab, set->cap, strhash(s, n), s, n)->name != NULL;
 }
 
 int kdep_nameset_add(struct kdep_nameset *set, const char *s, size_t n)
@@ -116,12 +150,14 @@ void kdep_nameset_each(struct kdep_nameset *set, void (*fn)(void *val))
 
 void kdep_nameset_free(struct kdep_nameset *set)
 {
-	size_t i;
+	struct chunk *c, *next;
 
 	if (!set)
 		return;
-	for (i = 0; i < set->cap; i++)
-		free(set->tab[i].name);
+	for (c = set->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 	free(set->tab);
 	free(set);
 }

@@ -59,12 +59,11 @@ struct entry {
 	char *path;
 };
 
+/* A record is formatted as files are seen; written whole at the end. */
 struct kdep_record {
 	char *target;
-	uint64_t cmdhash;
-	struct entry *e;
-	size_t n, cap;
-	struct kdep_nameset *paths; /* each path once */
+	struct timespec since; /* files not older than this: 'u' */
+	struct kdep_buf text;
 };
 
 int kdep_recordpath(struct kdep_buf *out, const char *target)
@@ -78,80 +77,58 @@ int kdep_recordpath(struct kdep_buf *out, const char *target)
 	return 0;
 }
 
-struct kdep_record *kdep_record_new(const char *target, const char *cmdline)
+static int threshold(const char *target, const char *depfile,
+		     struct timespec *t);
+static int printentry(struct kdep_buf *b, const struct entry *e);
+
+struct kdep_record *kdep_record_new(const char *target, const char *depfile,
+				    const char *cmdline)
 {
 	struct kdep_record *r = calloc(1, sizeof(*r));
 
 	if (!r || !(r->target = strdup(target)) ||
-	    !(r->paths = kdep_nameset_new())) {
+	    kdep_bufprintf(&r->text, "kdep-record %d\ncmd %016" PRIx64 "\n",
+			   VERSION, kdep_hash(cmdline, strlen(cmdline), 0)) < 0) {
 		kdep_record_free(r);
 		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
 	}
-	r->cmdhash = kdep_hash(cmdline, strlen(cmdline), 0);
+	if (threshold(target, depfile, &r->since) < 0) {
+		kdep_record_free(r);
+		return NULL;
+	}
 	return r;
 }
 
 void kdep_record_free(struct kdep_record *r)
 {
-	size_t i;
-
 	if (!r)
 		return;
-	for (i = 0; i < r->n; i++)
-		free(r->e[i].path);
-	free(r->e);
 	free(r->target);
-	kdep_nameset_free(r->paths);
+	kdep_buffree(&r->text);
 	free(r);
-}
-
-static int addentry(struct kdep_record *r, char kind, const char *path,
-		    uint64_t hash, const struct stat *st)
-{
-	struct entry *e;
-
-	if (strchr(path, '\n'))
-		return kdep_err(KDEP_EDATA, "cannot record a path with a newline");
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-
-		if (!(e = realloc(r->e, cap * sizeof(*e))))
-			return kdep_err(KDEP_ENOMEM, "out of memory");
-		r->e = e;
-		r->cap = cap;
-	}
-	e = &r->e[r->n];
-	memset(e, 0, sizeof(*e));
-	if (!(e->path = strdup(path)))
-		return kdep_err(KDEP_ENOMEM, "out of memory");
-	e->kind = kind;
-	e->hash = hash;
-	if (st)
-		e->st = *st;
-	r->n++;
-	return 0;
 }
 
 int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 {
 	struct kdep_record *r = ctx;
-	struct stat sb;
-	uint64_t h;
-	int e;
+	struct entry en = {0};
 
-	if ((e = kdep_nameset_add(r->paths, s->path, strlen(s->path))) <= 0)
-		return e;
-	if (s->st)
-		return addentry(r, 'f', s->path, s->hash, s->st);
-	/* not read by fixdep (a stamp, a 6.3 .rlib): it may well be absent */
-	e = kdep_hashfile(s->path, &h, &sb);
-	if (e < 0 && errno == ENOENT)
-		return addentry(r, 'a', s->path, 0, NULL);
-	if (e < 0)
-		return e;
-	return addentry(r, s->kind == KDEP_SEEN_STAMP ? 's' : 'f', s->path, h,
-			&sb);
+	/* a path seen twice is recorded twice: checked twice, no harm */
+	if (strchr(s->path, '\n'))
+		return kdep_err(KDEP_EDATA, "cannot record a path with a newline");
+	en.path = (char *)s->path;
+	en.kind = !s->st                         ? 'a'
+		  : s->kind == KDEP_SEEN_STAMP ? 's'
+					       : 'f';
+	if (s->st) {
+		en.hash = s->hash;
+		en.st = *s->st;
+		/* may have changed while the target was built */
+		if (!kdep_before(&en.st.st_mtim, &r->since))
+			en.kind = 'u';
+	}
+	return printentry(&r->text, &en);
 }
 
 /*
@@ -161,26 +138,103 @@ int kdep_record_seen(void *ctx, const struct kdep_seen *s)
  */
 #define STATTEXT 128
 
+static char *putu(char *p, uintmax_t v)
+{
+	static const char two[] = "00010203040506070809101112131415161718192021"
+				  "22232425262728293031323334353637383940414243"
+				  "44454647484950515253545556575859606162636465"
+				  "66676869707172737475767778798081828384858687"
+				  "888990919293949596979899";
+	char t[24], *e = t + sizeof(t), *q = e;
+
+	for (; v >= 100; v /= 100) {
+		q -= 2;
+		memcpy(q, two + v % 100 * 2, 2);
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, two + v * 2, 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	memcpy(p, q, (size_t)(e - q));
+	return p + (e - q);
+}
+
+static char *puti(char *p, intmax_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return putu(p, -(uintmax_t)v);
+	}
+	return putu(p, (uintmax_t)v);
+}
+
+/* "sec.nnnnnnnnn" */
+static char *putts(char *p, const struct timespec *ts)
+{
+	char ns[24];
+	size_t n;
+
+	p = puti(p, (intmax_t)ts->tv_sec);
+	*p++ = '.';
+	/* 1000000000 + ns always has 10 digits: drop the leading 1 */
+	n = (size_t)(putu(ns, (uintmax_t)ts->tv_nsec + 1000000000u) - ns);
+	memcpy(p, ns + 1, n - 1);
+	return p + n - 1;
+}
+
+/* printf is most of the cost of writing a record: format by hand. */
 static size_t stattext(char *out, const struct stat *st)
 {
-	int n = snprintf(out, STATTEXT, "%ju %ju %jd %jd.%09ld %jd.%09ld",
-			 (uintmax_t)st->st_dev, (uintmax_t)st->st_ino,
-			 (intmax_t)st->st_size, (intmax_t)st->st_mtim.tv_sec,
-			 st->st_mtim.tv_nsec, (intmax_t)st->st_ctim.tv_sec,
-			 st->st_ctim.tv_nsec);
+	char *p = out;
 
-	return n > 0 && n < STATTEXT ? (size_t)n : 0;
+	p = putu(p, (uintmax_t)st->st_dev);
+	*p++ = ' ';
+	p = putu(p, (uintmax_t)st->st_ino);
+	*p++ = ' ';
+	p = puti(p, (intmax_t)st->st_size);
+	*p++ = ' ';
+	p = putts(p, &st->st_mtim);
+	*p++ = ' ';
+	p = putts(p, &st->st_ctim);
+	*p = '\0';
+	return (size_t)(p - out);
+}
+
+static void puthex(char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		p[i] = "0123456789abcdef"[v & 15];
 }
 
 static int printentry(struct kdep_buf *b, const struct entry *e)
 {
-	char st[STATTEXT];
+	char line[2 + 16 + 1 + STATTEXT + 1];
+	size_t n;
 
-	if (e->kind == 'a' || e->kind == 'u')
-		return kdep_bufprintf(b, "%c %s\n", e->kind, e->path);
-	stattext(st, &e->st);
-	return kdep_bufprintf(b, "%c %016" PRIx64 " %s %s\n", e->kind, e->hash,
-			      st, e->path);
+	line[0] = e->kind;
+	line[1] = ' ';
+	if (e->kind == 'a' || e->kind == 'u') {
+		n = 2;
+	} else {
+		puthex(line + 2, e->hash);
+		line[18] = ' ';
+		n = 19 + stattext(line + 19, &e->st);
+		line[n++] = ' ';
+	}
+	size_t plen = strlen(e->path);
+
+	if (kdep_bufreserve(b, n + plen + 1) < 0)
+		return KDEP_ENOMEM;
+	memcpy(b->data + b->len, line, n);
+	memcpy(b->data + b->len + n, e->path, plen);
+	b->len += n + plen;
+	b->data[b->len++] = '\n';
+	b->data[b->len] = '\0';
+	return 0;
 }
 
 /*
@@ -202,31 +256,19 @@ static int threshold(const char *target, const char *depfile,
 	return 0;
 }
 
-int kdep_record_write(struct kdep_record *r, const char *depfile)
+int kdep_record_write(struct kdep_record *r)
 {
-	struct kdep_buf b = {0}, path = {0};
-	struct timespec t = {0, 0};
-	size_t i;
+	struct kdep_buf path = {0};
+	char end[4 + 16 + 1] = "end ";
+	size_t len = r->text.len;
 	int e;
 
-	if ((e = threshold(r->target, depfile, &t)) < 0)
-		return e;
-	e = kdep_bufprintf(&b, "kdep-record %d\ncmd %016" PRIx64 "\n", VERSION,
-			   r->cmdhash);
-	for (i = 0; e == 0 && i < r->n; i++) {
-		struct entry *en = &r->e[i];
-
-		if ((en->kind == 'f' || en->kind == 's') &&
-		    !kdep_before(&en->st.st_mtim, &t))
-			en->kind = 'u';
-		e = printentry(&b, en);
-	}
-	if (e == 0)
-		e = kdep_bufprintf(&b, "end %016" PRIx64 "\n",
-				   kdep_hash(b.data, b.len, 0));
-	if (e == 0 && (e = kdep_recordpath(&path, r->target)) == 0)
-		e = kdep_writefile(path.data, b.data, b.len, 0644);
-	kdep_buffree(&b);
+	puthex(end + 4, kdep_hash(r->text.data, r->text.len, 0));
+	end[20] = '\n';
+	if ((e = kdep_bufadd(&r->text, end, sizeof(end))) == 0 &&
+	    (e = kdep_recordpath(&path, r->target)) == 0)
+		e = kdep_writefile(path.data, r->text.data, r->text.len, 0644);
+	r->text.len = len; /* writable again, the same way */
 	kdep_buffree(&path);
 	return e;
 }

@@ -52,7 +52,7 @@ static void build(const char *cmd)
 {
 	struct kdep_fixdep f = {0};
 	struct kdep_buf out = {0};
-	struct kdep_record *r = kdep_record_new("a.o", cmd);
+	struct kdep_record *r = kdep_record_new("a.o", ".a.o.d", cmd);
 
 	cr_assert(r);
 	f.prof = kdep_profile("linux-6.3");
@@ -62,7 +62,7 @@ static void build(const char *cmd)
 	f.seen = kdep_record_seen;
 	f.seenctx = r;
 	cr_assert_eq(kdep_fixdep(&f, &out), 0, "%s", kdep_errmsg());
-	cr_assert_eq(kdep_record_write(r, ".a.o.d"), 0, "%s", kdep_errmsg());
+	cr_assert_eq(kdep_record_write(r), 0, "%s", kdep_errmsg());
 	kdep_record_free(r);
 	kdep_buffree(&out);
 }

@@ -154,8 +154,8 @@ int main(int argc, char *argv[])
 	}
 	v = getenv("KDEP_RECORD");
 	if (record || (v && strcmp(v, "1") == 0)) {
-		if (!(rec = kdep_record_new(f.target, f.cmdline)))
-			die(KDEP_ENOMEM);
+		if (!(rec = kdep_record_new(f.target, f.depfile, f.cmdline)))
+			die(KDEP_EIO);
 		f.seen = kdep_record_seen;
 		f.seenctx = rec;
 	}
@@ -178,7 +178,7 @@ int main(int argc, char *argv[])
 	if (e < 0)
 		die(e);
 	/* last: a record must never claim more than the .cmd says */
-	if (rec && (e = kdep_record_write(rec, f.depfile)) < 0)
+	if (rec && (e = kdep_record_write(rec)) < 0)
 		die(e);
 	kdep_buffree(&out);
 	kdep_buffree(&extra);

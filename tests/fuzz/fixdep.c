@@ -153,7 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (r == 0)
 		checkcmd(f.prof, &out);
 
-	rec = kdep_record_new("t", "cc -c t.c");
+	fz_write("t", "o", 1); /* a record needs its target */
+	rec = kdep_record_new("t", "dep.d", "cc -c t.c");
 	CHECK(rec);
 	f.seen = kdep_record_seen;
 	f.seenctx = rec;
