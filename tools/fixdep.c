@@ -94,9 +94,11 @@ int main(int argc, char *argv[])
 		} else if (strcmp(a, "--help") == 0) {
 			fputs(usage, stdout);
 			fputs(help, stdout);
+			free(prefixes);
 			return flushout();
 		} else if (strcmp(a, "--version") == 0) {
 			printf("fixdep (libkdep) %s\n", KDEP_VERSION);
+			free(prefixes);
 			return flushout();
 		} else if (strcmp(a, "--record") == 0) {
 			record = 1;
