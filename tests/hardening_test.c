@@ -377,6 +377,8 @@ Test(hostile, record_from_a_future_version)
 	cr_assert_eq(r.rc, 1, "exit %d: %s", r.rc, r.err);
 	cr_assert_str_eq(r.out, "a.o: .a.o.kdep is corrupt\n");
 	cr_assert_str_eq(r.err, "");
+	free(r.out);
+	free(r.err);
 	kdep_buffree(&b);
 	free(rec);
 }
