@@ -8,11 +8,17 @@
  *   scanning      CONFIG_ symbols used by a source or header       (scan.c)
  *   .cmd files    what scripts/basic/fixdep prints, per profile    (fixdep.c)
  *   profiles      kernel-era rules: linux-4.17, -5.13, -6.3        (profile.c)
+ *   scan cache    per-file scan results shared by a build's runs   (cache.c)
  *   hashing       XXH64 of files and buffers                       (hash.c)
  *   records       per-target content-hash dependency records       (record.c)
  *   kconfig       .config/auto.conf parsing and stamp sync         (kconfig.c)
  *   autoksyms     TRIM_UNUSED_KSYMS symbol lists and stamps        (autoksyms.c)
  *   elf           __ksym_marker_ symbols from object files         (elf.c)
+ *   (support)     errors, buffers, files, name sets     (error.c buf.c io.c)
+ *
+ * The tools are thin: tools/fixdep.c is kdep_fixdep() plus options,
+ * tools/kdep.c is kdep_stale(), kdep_hashfile(), kdep_stamppath() and
+ * kdep_syncconfig(), tools/autoksyms.c is the autoksyms section.
  *
  * Conventions:
  *   - Functions that can fail return 0 (or a count) on success and a
