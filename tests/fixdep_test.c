@@ -72,7 +72,7 @@ static void expect_fail(struct res r, int rc, const char *err)
 /* The reference's example tree: drivers/foo/bar.c and include/linux/foo.h. */
 static void example(void)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("drivers/foo/.bar.o.d",
 		 "drivers/foo/bar.o: drivers/foo/bar.c "
 		 "include/generated/autoconf.h include/linux/foo.h\n");
@@ -168,7 +168,7 @@ Test(golden, extra_deps_are_neither_deduplicated_nor_sorted)
 
 Test(golden, ignored_first_prerequisite_passes_the_source_role_on)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: include/generated/autoconf.h a.c b.h\n");
 	tu_write("a.c", "CONFIG_A\n");
 	tu_write("b.h", "CONFIG_B CONFIG_A\n");
@@ -184,7 +184,7 @@ Test(golden, ignored_first_prerequisite_passes_the_source_role_on)
 
 Test(golden, linux_6_3_takes_an_ignored_first_prerequisite_as_source)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: include/generated/autoconf.h a.c\n");
 	tu_write("include/generated/autoconf.h", "#define CONFIG_A 1\n");
 	tu_write("a.c", "CONFIG_B\n");
@@ -200,7 +200,7 @@ Test(golden, linux_6_3_takes_an_ignored_first_prerequisite_as_source)
 
 Test(golden, autoksyms_h_is_ignored_up_to_6_2_but_listed_from_6_3)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c include/generated/autoksyms.h\n");
 	tu_write("a.c", "");
 	tu_write("include/generated/autoksyms.h", "#define __KSYM_x 1\n");
@@ -219,7 +219,7 @@ Test(golden, autoksyms_h_is_ignored_up_to_6_2_but_listed_from_6_3)
 
 Test(golden, linux_4_17_ignores_ver_files)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c a.ver b.h\n");
 	tu_write("a.c", "");
 	tu_write("b.h", "");
@@ -233,7 +233,7 @@ Test(golden, linux_4_17_ignores_ver_files)
 
 Test(golden, linux_4_17_lists_and_scans_kconfig_h)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c include/linux/kconfig.h\n");
 	tu_write("a.c", "");
 	tu_write("include/linux/kconfig.h", "#ifdef CONFIG_CPU_BIG_ENDIAN\n");
@@ -253,7 +253,7 @@ Test(golden, linux_4_17_lists_and_scans_kconfig_h)
 
 Test(golden, concatenated_depfiles_scan_later_sources_up_to_6_2)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("x.d", DT_DEPFILE);
 	tu_write("x.dts", "CONFIG_A\n");
 	tu_write("a.h", "CONFIG_B\n");
@@ -275,7 +275,7 @@ Test(golden, concatenated_depfiles_scan_later_sources_up_to_6_2)
 
 Test(golden, concatenated_depfiles_skip_later_sources_from_6_3)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("x.d", DT_DEPFILE);
 	tu_write("x.dts", "CONFIG_A\n");
 	tu_write("a.h", "CONFIG_B\n");
@@ -295,7 +295,7 @@ Test(golden, concatenated_depfiles_skip_later_sources_from_6_3)
 
 Test(golden, linux_6_3_lists_a_repeated_header_once)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c b.h c.h b.h a.c \\\n b.h\n\nb.h:\n");
 	tu_write("a.c", "");
 	tu_write("b.h", "CONFIG_B\n");
@@ -313,7 +313,7 @@ Test(golden, linux_6_3_lists_a_repeated_header_once)
 
 Test(golden, linux_5_13_lists_a_repeated_header_each_time)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c b.h b.h\n");
 	tu_write("a.c", "");
 	tu_write("b.h", "CONFIG_B\n");
@@ -329,7 +329,7 @@ Test(golden, linux_5_13_lists_a_repeated_header_each_time)
 
 Test(golden, linux_6_3_lists_rust_libraries_without_reading_them)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "# rustc dep-info\na.o: a.rs libcore.rlib "
 			"libcore.rmeta libmacros.so\n\na.rs:\n");
 	tu_write("a.rs", "// CONFIG_R\n");
@@ -346,7 +346,7 @@ Test(golden, linux_6_3_lists_rust_libraries_without_reading_them)
 
 Test(golden, linux_5_13_reads_rust_libraries)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.rs libcore.rlib\n");
 	tu_write("a.rs", "");
 	expect_fail(fixdep("--compat=linux-5.13 a.d a.o rustc"), 2,
@@ -356,7 +356,7 @@ Test(golden, linux_5_13_reads_rust_libraries)
 
 Test(golden, kbuild_dialect_makes_a_spaced_target_a_dependency)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "x y: a.c b.h\n");
 	tu_write("x", "CONFIG_X\n");
 	tu_write("a.c", "");
@@ -373,7 +373,7 @@ Test(golden, kbuild_dialect_makes_a_spaced_target_a_dependency)
 
 Test(golden, cmdline_and_target_are_printed_verbatim)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a%s.o: a.c\n");
 	tu_write("a.c", "");
 	expect_ok(fixdep("--compat=linux-6.3 a.d 'a%s.o' "
@@ -386,7 +386,7 @@ Test(golden, cmdline_and_target_are_printed_verbatim)
 
 Test(golden, config_dir_and_layout_options_change_the_stamps)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c\n");
 	tu_write("a.c", "CONFIG_FOO_BAR\n");
 	expect_ok(fixdep("--compat=linux-6.3 --layout=split "
@@ -400,7 +400,7 @@ Test(golden, config_dir_and_layout_options_change_the_stamps)
 
 Test(golden, prefix_option_scans_for_other_prefixes)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c\n");
 	tu_write("a.c", "ENABLE_FOO IF_NOT_BAR(x) CONFIG_NO\n");
 	expect_ok(fixdep("--compat=linux-6.3 --prefix=ENABLE_ --prefix=IF_ "
@@ -511,7 +511,7 @@ Test(errors, o_without_a_file_is_usage)
 
 Test(errors, missing_depfile_exits_2_naming_it)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	expect_fail(fixdep("--compat=linux-6.3 nodep.d a.o cc"), 2,
 		    "fixdep: error opening file: nodep.d: "
 		    "No such file or directory\n");
@@ -528,7 +528,7 @@ Test(errors, missing_header_exits_2_naming_it)
 
 Test(errors, empty_depfile_has_no_targets)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "");
 	expect_fail(fixdep("--compat=linux-5.13 a.d a.o cc"), 1,
 		    "fixdep: parse error; no targets found\n");
@@ -538,7 +538,7 @@ Test(errors, empty_depfile_has_no_targets)
 
 Test(errors, depfile_without_a_source_has_no_targets)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o:\n");
 	expect_fail(fixdep("--compat=linux-6.3 a.d a.o cc"), 1,
 		    "fixdep: parse error; no targets found\n");
@@ -546,7 +546,7 @@ Test(errors, depfile_without_a_source_has_no_targets)
 
 Test(errors, directory_as_dependency_exits_2_naming_it)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c include\n");
 	tu_write("a.c", "");
 	cr_assert_eq(mkdir("include", 0755), 0);
@@ -556,7 +556,7 @@ Test(errors, directory_as_dependency_exits_2_naming_it)
 
 Test(errors, fifo_as_dependency_fails_without_waiting, .timeout = 20)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c pipe\n");
 	tu_write("a.c", "");
 	cr_assert_eq(mkfifo("pipe", 0644), 0);
@@ -781,7 +781,7 @@ static void outoftree(int absolute)
 {
 	char *cwd, *inc, *text;
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	cwd = getcwd(NULL, 0);
 	cr_assert_not_null(cwd);
 	cr_assert(asprintf(&inc, "%s/Makefile", absolute ? cwd : "..") > 0);
@@ -869,7 +869,7 @@ Test(select, kernelversion_reads_version_and_patchlevel)
 {
 	int v = -1, p = -1;
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("Makefile", "VERSION = 4\nPATCHLEVEL=19\n");
 	cr_assert_eq(kdep_kernelversion("Makefile", &v, &p), 0);
 	cr_assert_eq(v, 4);
@@ -924,7 +924,7 @@ Test(library, output_is_appended_to_the_buffer)
 	struct kdep_fixdep f = {0};
 	struct kdep_buf out = {0};
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a.d", "a.o: a.c\n");
 	tu_write("a.c", "");
 	f.prof = kdep_profile("linux-6.3");

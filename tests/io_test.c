@@ -29,7 +29,7 @@ Test(readfile, empty_file_gives_an_empty_terminated_buffer)
 	struct kdep_buf b = {0};
 	struct stat st;
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("e", "");
 	cr_assert_eq(kdep_readfile("e", &b, &st), 0);
 	cr_assert_eq(b.len, 0);
@@ -48,7 +48,7 @@ Test(readfile, large_file_is_read_whole)
 	cr_assert_not_null(data);
 	for (i = 0; i < n; i++)
 		data[i] = (char)(i * 2654435761u >> 24);
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_writen("big", data, n);
 	cr_assert_eq(kdep_readfile("big", &b, NULL), 0);
 	cr_assert_eq(b.len, n);
@@ -62,7 +62,7 @@ Test(readfile, nul_bytes_are_kept_and_counted)
 {
 	struct kdep_buf b = {0};
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_writen("z", "a\0b", 3);
 	cr_assert_eq(kdep_readfile("z", &b, NULL), 0);
 	cr_assert_eq(b.len, 3);
@@ -74,7 +74,7 @@ Test(readfile, replaces_what_the_buffer_held)
 {
 	struct kdep_buf b = {0};
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("f", "new");
 	cr_assert_eq(kdep_bufputs(&b, "older and longer"), 0);
 	cr_assert_eq(kdep_readfile("f", &b, NULL), 0);
@@ -87,7 +87,7 @@ Test(readfile, missing_file_names_path_and_reason)
 {
 	struct kdep_buf b = {0};
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	cr_assert_eq(kdep_readfile("no/such.h", &b, NULL), KDEP_EIO);
 	cr_assert_str_eq(kdep_errmsg(),
 			 "error opening file: no/such.h: No such file or "
@@ -99,7 +99,7 @@ Test(readfile, directory_is_refused_by_name)
 {
 	struct kdep_buf b = {0};
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	cr_assert_eq(mkdir("d", 0755), 0);
 	cr_assert_eq(kdep_readfile("d", &b, NULL), KDEP_EIO);
 	cr_assert_str_eq(kdep_errmsg(),
@@ -111,7 +111,7 @@ Test(readfile, fifo_is_refused_without_waiting, .timeout = 20)
 {
 	struct kdep_buf b = {0};
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	cr_assert_eq(mkfifo("p", 0644), 0);
 	cr_assert_eq(kdep_readfile("p", &b, NULL), KDEP_EIO);
 	cr_assert_not_null(strstr(kdep_errmsg(), "p: not a regular file"));
@@ -138,7 +138,7 @@ Test(writefile, creates_the_file_with_its_mode)
 	struct stat st;
 	char *got;
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	cr_assert_eq(kdep_writefile("out", "hello\n", 6, 0640), 0);
 	got = tu_read("out", NULL);
 	cr_assert_str_eq(got, "hello\n");
@@ -153,7 +153,7 @@ Test(writefile, replaces_atomically_by_rename)
 	char *got;
 	int fd;
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("out", "old content\n");
 	cr_assert_eq(stat("out", &before), 0);
 	/* a reader holding the old file keeps reading the old file */
@@ -177,7 +177,7 @@ Test(writefile, replaces_atomically_by_rename)
 
 Test(writefile, failure_leaves_no_temporary_file)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	cr_assert_eq(mkdir("out", 0755), 0);
 	/* rename() of a file over a folder fails */
 	cr_assert_eq(kdep_writefile("out", "x", 1, 0644), KDEP_EWRITE);
@@ -187,7 +187,7 @@ Test(writefile, failure_leaves_no_temporary_file)
 
 Test(writefile, missing_folder_is_an_error_naming_it)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	cr_assert_eq(kdep_writefile("no/x", "x", 1, 0644), KDEP_EWRITE);
 	cr_assert_not_null(strstr(kdep_errmsg(), "no/x"));
 }
@@ -197,7 +197,7 @@ Test(writefile, empty_content_gives_an_empty_file)
 	size_t n = 99;
 	char *got;
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("out", "something");
 	cr_assert_eq(kdep_writefile("out", "", 0, 0644), 0);
 	got = tu_read("out", &n);
@@ -209,7 +209,7 @@ Test(mkparents, creates_every_parent_folder)
 {
 	struct stat st;
 
-	tu_tmpdir();
+	free(tu_tmpdir());
 	cr_assert_eq(kdep_mkparents("a/b/c/file"), 0);
 	cr_assert_eq(stat("a/b/c", &st), 0);
 	cr_assert(S_ISDIR(st.st_mode));
@@ -220,7 +220,7 @@ Test(mkparents, creates_every_parent_folder)
 
 Test(mkparents, file_in_the_way_is_an_error)
 {
-	tu_tmpdir();
+	free(tu_tmpdir());
 	tu_write("a", "");
 	cr_assert_eq(kdep_mkparents("a/b/file"), KDEP_EWRITE);
 	cr_assert_not_null(strstr(kdep_errmsg(), "a/b"));

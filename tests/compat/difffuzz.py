@@ -26,7 +26,8 @@ the byte after a backslash inside a '#' comment, so a depfile never ends
 in a backslash.
 
 Prints "N matched, M differed" and exits 1 if any differed; differing
-cases are kept under --keep (default: a folder in $TMPDIR) for replay.
+cases are kept under --keep (default: a folder in $TMPDIR) for replay,
+each with .difffuzz.args (NUL-separated), both outputs and exit codes.
 Downloads nothing.
 """
 
@@ -213,11 +214,15 @@ def one(r, top, upstream, ours, profile, extra=()):
         if not (e.startswith(MISSING_PRE) and e.endswith(MISSING_POST)):
             break
         name = e[len(MISSING_PRE):-len(MISSING_POST)]
-        if not safe_relpath(name) or not create(top, name, rnd_header(r)):
+        if not safe_relpath(name):
+            break
+        if not create(top, name, rnd_header(r)):
+            # its folders may exist now: upstream sees what ours will
+            up = run([upstream] + args, top)
             break
     me = run([ours, b"--compat=" + profile.encode()] + list(extra) + args,
              top)
-    return up, me
+    return up, me, args
 
 
 def main():
@@ -255,7 +260,8 @@ def main():
             r = random.Random(a.seed * 1000003 + i)
             top = os.path.join(work, "c%d" % i)
             os.mkdir(top)
-            up, me = one(r, top.encode(), upstream, ours, a.profile, extra)
+            up, me, args = one(r, top.encode(), upstream, ours, a.profile,
+                               extra)
             if same(up, me):
                 matched += 1
                 succeeded += up[0] == 0
@@ -264,6 +270,13 @@ def main():
             differed += 1
             if keep is None:
                 keep = tempfile.mkdtemp(prefix="difffuzz-diff.")
+            # for replay: the arguments (NUL-separated) and both results
+            for name, data in (("args", b"\0".join(args)),
+                               ("upstream.out", up[1]), ("upstream.err", up[2]),
+                               ("ours.out", me[1]), ("ours.err", me[2]),
+                               ("rc", b"%d %d\n" % (up[0], me[0]))):
+                with open(os.path.join(top, ".difffuzz." + name), "wb") as f:
+                    f.write(data)
             shutil.move(top, os.path.join(keep, "c%d" % i))
             if differed <= a.show:
                 sys.stderr.write(
