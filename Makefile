@@ -101,6 +101,10 @@ bench: all
 stress: all
 	$(Q)KDEP_TOP=$(CURDIR) bash tests/stress/run
 
+# libFuzzer targets (clang): each runs FUZZ_SECONDS (default 10).
+fuzz:
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
@@ -116,5 +120,5 @@ clean:
 	rm -f libkdep/*.o libkdep.a libkdep.so.* $(TOOLS) tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
-.PHONY: all check criterion demo compat bench stress install clean
+.PHONY: all check criterion demo compat bench stress fuzz install clean
 .DELETE_ON_ERROR:
