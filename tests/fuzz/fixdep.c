@@ -67,10 +67,18 @@ static void checkcmd(const struct kdep_profile *prof, const struct kdep_buf *b)
 	const char *p = b->data, *end = b->data + b->len, *nl;
 
 	CHECK(strlen(b->data) == b->len);
-	CHECK(kdep_bufprintf(&want, "%s_t := cc -c t.c\n\nsource_t := ",
-			     prof->cmdvar) == 0);
+	CHECK(kdep_bufprintf(&want, "%s_t := cc -c t.c\n\n", prof->cmdvar) ==
+	      0);
 	CHECK(startswith(p, want.data));
-	p = strchr(p + want.len, '\n');
+	p += want.len;
+	/* up to 6.2, "a b: c" lists a before the source, as upstream does */
+	while (prof->dialect == KDEP_DIALECT_KBUILD && startswith(p, "  ")) {
+		CHECK((nl = strchr(p, '\n')) && nl - p >= 4 &&
+		      startswith(nl - 2, " \\"));
+		p = nl + 1;
+	}
+	CHECK(startswith(p, "source_t := "));
+	p = strchr(p, '\n');
 	CHECK(p && startswith(p, "\n\ndeps_t := \\\n"));
 	p += 14;
 	want.len = 0;
@@ -147,13 +155,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		f.extralen = len - deplen - 1;
 	}
 	fz_write("dep.d", data, deplen);
+	fz_write("t", "o", 1); /* a record needs its target; before any run */
 
 	r = run(&f, &out, &err);
 	CHECK(r == 0 || r == KDEP_EDATA || r == KDEP_EIO);
 	if (r == 0)
 		checkcmd(f.prof, &out);
 
-	fz_write("t", "o", 1); /* a record needs its target */
 	rec = kdep_record_new("t", "dep.d", "cc -c t.c");
 	CHECK(rec);
 	f.seen = kdep_record_seen;
