@@ -47,7 +47,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -266,18 +265,9 @@ int kdep_record_write(struct kdep_record *r)
 
 	puthex(end + 4, kdep_hash(r->text.data, r->text.len, 0));
 	end[20] = '\n';
-	/*
-	 * Remove the old record first: renaming over an existing file makes
-	 * ext4 (auto_da_alloc) start writing the new one out at once, which
-	 * costs more than the rest of fixdep.  In between, a reader finds no
-	 * record, which only means "stale".
-	 */
 	if ((e = kdep_bufadd(&r->text, end, sizeof(end))) == 0 &&
-	    (e = kdep_recordpath(&path, r->target)) == 0 &&
-	    (unlink(path.data) == 0 || errno == ENOENT))
+	    (e = kdep_recordpath(&path, r->target)) == 0)
 		e = kdep_writefile(path.data, r->text.data, r->text.len, 0644);
-	else if (e == 0)
-		e = kdep_errno(KDEP_EWRITE, "cannot replace %s", path.data);
 	r->text.len = len; /* writable again, the same way */
 	kdep_buffree(&path);
 	return e;
