@@ -1,4 +1,5 @@
 /* io.c - whole-file reads, full writes and atomic replacement. */
+#define _GNU_SOURCE /* renameat2 */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -127,11 +128,36 @@ static int writeinplace(const char *path, const void *p, size_t n)
 	return r;
 }
 
+/*
+ * Put tmp in path's place.  rename() over an existing file makes ext4
+ * (auto_da_alloc) start writing the new file out at once, which costs
+ * more than a whole fixdep run; swapping the two names with
+ * RENAME_EXCHANGE is as atomic for readers and does not.  The old content
+ * then leaves under the temporary name.  Only regular files are swapped.
+ */
+static int replace(const char *tmp, const char *path, int isreg)
+{
+#if defined(RENAME_EXCHANGE)
+	if (isreg &&
+	    renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+		unlink(tmp);
+		return 0;
+	}
+#else
+	(void)isreg;
+#endif
+	return rename(tmp, path);
+}
+
 int kdep_writefile(const char *path, const void *p, size_t n, mode_t mode)
 {
 	struct kdep_buf tmp = {0};
 	struct stat st;
 	int fd, r;
+
+	struct stat lst;
+	/* the name itself, not what a symlink points to */
+	int isreg = lstat(path, &lst) == 0 && S_ISREG(lst.st_mode);
 
 	if (stat(path, &st) == 0 &&
 	    (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
@@ -154,7 +180,7 @@ int kdep_writefile(const char *path, const void *p, size_t n, mode_t mode)
 		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
 		goto fail;
 	}
-	if (rename(tmp.data, path) < 0) {
+	if (replace(tmp.data, path, isreg) < 0) {
 		r = kdep_errno(KDEP_EWRITE, "cannot rename %s to %s", tmp.data,
 			       path);
 		goto fail;
