@@ -1,7 +1,7 @@
 /*
  * nameset.c - a set of byte strings with one value slot each: symbols
  * listed in a fixdep run, files listed once, per-path facts in a check.
- * Open addressing with linear probing, XXH64, kept at most half full.
+ * Open addressing with linear probing, kept at most half full.
  * Names live in chunks of an arena: one malloc per 16 KiB, not per name.
  */
 #include <stdlib.h>
@@ -52,12 +52,26 @@ static char *keep(struct kdep_nameset *set, const char *s, size_t n)
 	return p;
 }
 
-/* XXH64 reads 8 bytes a step: paths are long, FNV's byte loop is not. */
+/*
+ * A table hash, not a checksum: 8 bytes a step with one multiply, so the
+ * short names of a fixdep run and the long paths of a check are both
+ * cheap.  (XXH64's final avalanche cost more than the rest for names.)
+ */
 static unsigned strhash(const char *s, size_t n)
 {
-	uint64_t h = kdep_hash(s, n, 0);
+	const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t h = n * k, w;
 
-	return (unsigned)(h ^ h >> 32);
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * k;
+	h ^= h >> 32;
+	return (unsigned)h;
 }
 
 struct kdep_nameset *kdep_nameset_new(void)
