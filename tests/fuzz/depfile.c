@@ -31,15 +31,22 @@ struct toks {
 	size_t n, cap;
 };
 
-/* 1 + the newlines in b[0..i). */
-static unsigned lineat(const char *b, size_t i)
-{
-	unsigned line = 1;
-	size_t k;
+/*
+ * 1 + the newlines in b[0..i), counted on from the last call: offsets
+ * only grow, and counting from 0 each time made 4 KB inputs quadratic.
+ */
+struct liner {
+	const char *b;
+	size_t pos;
+	unsigned line;
+};
 
-	for (k = 0; k < i; k++)
-		line += b[k] == '\n';
-	return line;
+static unsigned lineat(struct liner *l, size_t i)
+{
+	CHECK(i >= l->pos);
+	for (; l->pos < i; l->pos++)
+		l->line += l->b[l->pos] == '\n';
+	return l->line;
 }
 
 static void add(struct toks *t, const char *s, size_t len, int kind, int first,
@@ -96,6 +103,7 @@ static void putn(struct str *o, char c, size_t n)
 /* fixdep <= 6.2: words between ' ', '\\', '\n'; "word:" is a target. */
 static void refkbuild(const char *b, size_t len, struct toks *t)
 {
+	struct liner ln = {b, 0, 1};
 	size_t i = 0, j;
 	int prevtarget = 0;
 
@@ -113,7 +121,7 @@ static void refkbuild(const char *b, size_t len, struct toks *t)
 		target = b[j - 1] == ':';
 		add(t, b + i, j - i - (size_t)target,
 		    target ? KDEP_TOK_TARGET : KDEP_TOK_PREREQ,
-		    !target && prevtarget, lineat(b, i));
+		    !target && prevtarget, lineat(&ln, i));
 		prevtarget = target;
 		i = j;
 	}
@@ -127,6 +135,7 @@ static int stop63(char c)
 /* fixdep >= 6.3; b[len] is a NUL, as the file buffer upstream has. */
 static void refkbuild63(const char *b, size_t len, struct toks *t)
 {
+	struct liner ln = {b, 0, 1};
 	struct str o = {0};
 	size_t i = 0, j, start;
 	int intarget = 1, source = 0;
@@ -172,7 +181,7 @@ static void refkbuild63(const char *b, size_t len, struct toks *t)
 			put(&o, b[j++]);
 		}
 		add(t, o.s, o.n, intarget ? KDEP_TOK_TARGET : KDEP_TOK_PREREQ,
-		    !intarget && source, lineat(b, start));
+		    !intarget && source, lineat(&ln, start));
 		if (!intarget)
 			source = 0;
 		i = j;
@@ -251,6 +260,7 @@ static int mword(const char *b, size_t len, size_t *ip, struct str *o)
 /* GNU make as gcc/clang write it, with ninja's escapes. */
 static void refmake(const char *b, size_t len, struct toks *t)
 {
+	struct liner ln = {b, 0, 1};
 	struct str o = {0};
 	size_t i = 0, n, start;
 	int intarget = 1, aftercolon = 0, colon;
@@ -282,7 +292,7 @@ static void refmake(const char *b, size_t len, struct toks *t)
 		if (!colon || o.n) {
 			add(t, o.s, o.n,
 			    intarget ? KDEP_TOK_TARGET : KDEP_TOK_PREREQ,
-			    !intarget && aftercolon, lineat(b, start));
+			    !intarget && aftercolon, lineat(&ln, start));
 			aftercolon = 0;
 		}
 		if (colon) {
@@ -298,6 +308,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	char *buf = fz_dup(data, len), *orig = fz_dup(data, len);
+	struct liner ln = {orig, 0, 1};
 	const char *prevend = NULL;
 	struct toks ref = {0};
 	struct kdep_depparser dp;
@@ -321,7 +332,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		CHECK(!prevend || t.s > prevend);
 		CHECK(t.kind == KDEP_TOK_TARGET || t.kind == KDEP_TOK_PREREQ);
 		CHECK(!t.first || t.kind == KDEP_TOK_PREREQ);
-		CHECK(t.line == lineat(orig, (size_t)(t.s - buf)));
+		CHECK(t.line == lineat(&ln, (size_t)(t.s - buf)));
 		if (DIALECT == KDEP_DIALECT_KBUILD)
 			CHECK(memcmp(t.s, orig + (t.s - buf), t.len) == 0);
 		CHECK(n < ref.n);
