@@ -2,9 +2,10 @@
  * fixdep.c - fuzz the whole fixdep path: depfile file -> .cmd text.
  *
  * A private folder holds the files of files[] (some named the way only
- * an escape can spell); the input is written as dep.d and may list them
- * or files that do not exist.  Input: a flags byte, the depfile, and for
- * linux-4.17 optionally, after a 0x1e byte, the -e lines.
+ * an escape can spell, and some stamps); the input is written as dep.d
+ * and may list them or files that do not exist.  Input: a flags byte,
+ * the depfile, and for linux-4.17 optionally, after a 0x1e byte, the -e
+ * lines.
  *
  *	flags bits 0-1  profile: linux-4.17, linux-5.13, linux-6.3 (3 too)
  *	flags bit 2     pass the -e lines (linux-4.17 only)
@@ -35,6 +36,11 @@ static const char *const files[][2] = {
 	{"d$r.h", "CONFIG_DOLLAR\n"},
 	{"b\\s.h", "CONFIG_BACKSLASH\n"},
 	{"nul.h", "CONFIG_BEFORE\0CONFIG_AFTER\n"},
+	/* stamps, so that records hash some and find others absent */
+	{"include/config/FOO", "CONFIG_FOO=y\n"},
+	{"include/config/BAZ", ""},
+	{"include/config/foo.h", ""},
+	{"include/ksym/bar", "__KSYM_bar 1\n"},
 };
 
 static struct kdep_cache *cache;
