@@ -62,7 +62,7 @@ static int addline(struct kdep_buf *b, const char *head, const char *s,
 static int seen(struct run *r, int kind, const char *path,
 		const struct stat *st, uint64_t hash)
 {
-	struct kdep_seen s = {kind, path, st, hash};
+	struct kdep_seen s = {kind, path, st, hash, 0};
 
 	return r->f->seen ? r->f->seen(r->f->seenctx, &s) : 0;
 }
@@ -141,10 +141,17 @@ static int hashonly(struct run *r, int kind, const char *path)
 		e = kdep_cache_scan(r->f->cache, path, nosym, NULL, &h, &st);
 	else
 		e = kdep_hashfile(path, &h, &st);
-	if (e < 0 && errno == ENOENT)
-		return seen(r, kind, path, NULL, 0);
-	if (e < 0)
-		return e;
+	if (e < 0) {
+		/*
+		 * fixdep itself never reads these files, so it must not
+		 * fail for them: a record notes what it could not hash.
+		 */
+		struct kdep_seen u = {kind, path, NULL, 0, 1};
+
+		if (errno == ENOENT || errno == ENOTDIR)
+			return seen(r, kind, path, NULL, 0);
+		return r->f->seen(r->f->seenctx, &u);
+	}
 	return seen(r, kind, path, &st, h);
 }
 

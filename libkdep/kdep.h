@@ -269,6 +269,7 @@ struct kdep_seen {
 	const char *path;      /* string */
 	const struct stat *st; /* NULL: the file does not exist */
 	uint64_t hash;         /* kdep_hash of the content, when st is set */
+	int unreadable;        /* st NULL: it exists but could not be read */
 };
 /*
  * Files fixdep only lists (stamps, .rlib) are hashed only when a seen

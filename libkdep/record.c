@@ -28,7 +28,7 @@
  * absent stamp or unread file such as a 6.3 .rlib (its appearance is a
  * change), u a file that may have changed
  * while the target was being built (mtime not older than the target's or
- * the depfile's): always stale.  Any other line, a missing "end", a bad checksum
+ * the depfile's) or that could not be read: always stale.  Any other line, a missing "end", a bad checksum
  * or another version makes the record unusable, and the target stale.
  *
  * Checking uses stat data as a shortcut, with git's racy rule: an entry
@@ -118,7 +118,8 @@ int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 	if (strchr(s->path, '\n'))
 		return kdep_err(KDEP_EDATA, "cannot record a path with a newline");
 	en.path = (char *)s->path;
-	en.kind = !s->st                         ? 'a'
+	en.kind = s->unreadable                  ? 'u'
+		  : !s->st                     ? 'a'
 		  : s->kind == KDEP_SEEN_STAMP ? 's'
 					       : 'f';
 	if (s->st) {
