@@ -118,6 +118,8 @@ enum kdep_layout {
 	KDEP_SPLIT, /* <dir>/<lower, '_'->'/', '/' runs collapsed>.h */
 };
 
+/* The layout called name ("flat" or "split"), or KDEP_EDATA. */
+KDEP_API int kdep_layoutbyname(const char *name);
 /*
  * The one canonical stamp path of symbol name (len bytes) under dir
  * (string; NULL or "" for none), appended to out.  Split layout: ASCII

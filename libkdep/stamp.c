@@ -25,6 +25,16 @@
 
 #include "internal.h"
 
+int kdep_layoutbyname(const char *name)
+{
+	if (strcmp(name, "flat") == 0)
+		return KDEP_FLAT;
+	if (strcmp(name, "split") == 0)
+		return KDEP_SPLIT;
+	return kdep_err(KDEP_EDATA, "--layout must be flat or split, not '%s'",
+			name);
+}
+
 int kdep_isname(const char *name, size_t len)
 {
 	size_t i;

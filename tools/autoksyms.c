@@ -133,13 +133,8 @@ static int parse(int argc, char *argv[], struct opts *o)
 		} else if ((v = optval(argc, argv, &i, "--max-passes"))) {
 			o->maxpasses = number(v, "--max-passes");
 		} else if ((v = optval(argc, argv, &i, "--layout"))) {
-			if (strcmp(v, "flat") == 0)
-				o->a.layout = KDEP_FLAT;
-			else if (strcmp(v, "split") == 0)
-				o->a.layout = KDEP_SPLIT;
-			else {
-				fprintf(stderr, "autoksyms: --layout must be "
-						"flat or split\n");
+			if ((o->a.layout = kdep_layoutbyname(v)) < 0) {
+				fprintf(stderr, "autoksyms: %s\n", kdep_errmsg());
 				exit(1);
 			}
 		} else {

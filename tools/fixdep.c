@@ -127,14 +127,8 @@ int main(int argc, char *argv[])
 	if (!(base = kdep_profile_select(compat)))
 		die(KDEP_EDATA);
 	prof = *base;
-	if (layout && strcmp(layout, "flat") == 0)
-		prof.layout = KDEP_FLAT;
-	else if (layout && strcmp(layout, "split") == 0)
-		prof.layout = KDEP_SPLIT;
-	else if (layout) {
-		fprintf(stderr, "fixdep: --layout must be flat or split\n");
-		exit(1);
-	}
+	if (layout && (prof.layout = kdep_layoutbyname(layout)) < 0)
+		die(prof.layout);
 	if (cfgdir)
 		prof.configdir = cfgdir;
 	if (npre)

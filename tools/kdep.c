@@ -74,12 +74,13 @@ static const char *optval(const char *arg, const char *name)
 
 static enum kdep_layout parselayout(const char *v)
 {
-	if (strcmp(v, "flat") == 0)
-		return KDEP_FLAT;
-	if (strcmp(v, "split") == 0)
-		return KDEP_SPLIT;
-	fprintf(stderr, "kdep: --layout must be flat or split\n");
-	exit(2);
+	int l = kdep_layoutbyname(v);
+
+	if (l < 0) {
+		fprintf(stderr, "kdep: %s\n", kdep_errmsg());
+		exit(2);
+	}
+	return (enum kdep_layout)l;
 }
 
 static void printreason(void *ctx, const char *target, const char *reason)
