@@ -38,7 +38,6 @@
  * bytes or with the slot table full, a writer renames a fresh empty cache
  * over the old one; running readers keep the old file until they exit.
  */
-#define _GNU_SOURCE /* MAP_POPULATE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -50,10 +49,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-
-#ifndef MAP_POPULATE
-#define MAP_POPULATE 0
-#endif
 
 #define MAGIC "kdepscn1"
 #define VERSION 1
@@ -181,8 +176,13 @@ static int attach(struct kdep_cache *c)
 			return kdep_errno(KDEP_EIO, "cannot stat %s", c->path);
 		c->mapsize = (size_t)st.st_size;
 		if (c->mapsize >= DATASTART) {
+			/*
+			 * No MAP_POPULATE: a run looks at a few hundred
+			 * slots and entries, and mapping the whole file
+			 * up front cost more than the faults it saves.
+			 */
 			c->map = mmap(NULL, c->mapsize, PROT_READ,
-				      MAP_SHARED | MAP_POPULATE, c->fd, 0);
+				      MAP_SHARED, c->fd, 0);
 			if (c->map == MAP_FAILED)
 				c->map = NULL;
 		}
