@@ -49,6 +49,15 @@ static int matches(const char *const *suffixes, const char *s, size_t len)
 	return 0;
 }
 
+/* Append the strings of parts (NULL-terminated): fixed lines, no printf. */
+static int cat(struct kdep_buf *b, const char *const *parts)
+{
+	for (; *parts; parts++)
+		if (kdep_bufputs(b, *parts) < 0)
+			return KDEP_ENOMEM;
+	return 0;
+}
+
 /* Append head, s[0..len), tail: the hot lines, without printf. */
 static int addline(struct kdep_buf *b, const char *head, const char *s,
 		   size_t len, const char *tail)
@@ -240,11 +249,10 @@ static int scanfile(struct run *r, const char *path, size_t len, int kind)
 static int printsource(struct run *r, const char *path)
 {
 	const char *t = r->f->target;
-	int e;
 
-	if ((e = kdep_bufprintf(r->out, "source_%s := %s\n\n", t, path)) < 0)
-		return e;
-	return kdep_bufprintf(r->out, "deps_%s := \\\n", t);
+	return cat(r->out, (const char *const[]){"source_", t, " := ", path,
+						 "\n\ndeps_", t, " := \\\n",
+						 NULL});
 }
 
 /*
@@ -360,14 +368,16 @@ int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out)
 		e = KDEP_ENOMEM;
 		goto done;
 	}
-	if ((e = kdep_bufprintf(out, "%s_%s := %s\n\n", f->prof->cmdvar, t,
-				f->cmdline)) < 0 ||
+	if ((e = cat(out, (const char *const[]){f->prof->cmdvar, "_", t,
+						" := ", f->cmdline, "\n\n",
+						NULL})) < 0 ||
 	    (e = kdep_readfile(f->depfile, &dep, NULL)) < 0 ||
 	    (e = parsedeps(&r, dep.data, dep.len)) < 0)
 		goto done;
 	if (f->extra && (e = extradeps(&r)) < 0)
 		goto done;
-	e = kdep_bufprintf(out, "\n%s: $(deps_%s)\n\n$(deps_%s):\n", t, t, t);
+	e = cat(out, (const char *const[]){"\n", t, ": $(deps_", t,
+					   ")\n\n$(deps_", t, "):\n", NULL});
 done:
 	kdep_nameset_free(r.syms);
 	kdep_nameset_free(r.files);
