@@ -184,6 +184,66 @@ Test(scan, callback_result_stops_the_scan)
 	cr_assert_eq(n, 2);
 }
 
+/*
+ * The search works a block of 64 bytes at a time and the end of a text in
+ * a padded copy: a match is found wherever it falls.
+ */
+Test(scan, a_match_is_found_at_every_offset_of_a_long_text)
+{
+	char text[300];
+	size_t i;
+
+	for (i = 0; i + 8 <= sizeof(text); i++) {
+		char *got;
+
+		memset(text, 'x', sizeof(text));
+		text[i ? i - 1 : 0] = ' ';
+		memcpy(text + i, "CONFIG_A", 8);
+		if (i + 8 < sizeof(text))
+			text[i + 8] = '-';
+		got = scann(&modern, text, sizeof(text));
+		cr_assert_str_eq(got, "A,", "at offset %zu", i);
+		free(got);
+	}
+}
+
+/* Built with SANITIZE=1, a read past the text fails this test. */
+Test(scan, a_short_prefix_at_the_end_of_a_text_reads_nothing_past_it)
+{
+	static const char *const two[] = {"XY", NULL};
+	struct kdep_scanopts o = {two, 0};
+	size_t len;
+
+	for (len = 2; len < 200; len++) {
+		char *text = malloc(len), *got;
+
+		cr_assert(text);
+		memset(text, 'X', len);
+		text[len - 1] = 'Y';
+		got = scann(&o, text, len);
+		cr_assert_str_eq(got, "", "length %zu", len);
+		free(got);
+		free(text);
+	}
+}
+
+Test(scan, a_prefix_longer_than_a_block_is_found)
+{
+	static char pre[80];
+	static const char *pres[] = {pre, NULL};
+	struct kdep_scanopts o = {pres, 0};
+	char text[200];
+	char *got;
+
+	memset(pre, 'P', sizeof(pre) - 1);
+	memset(text, ' ', sizeof(text));
+	memcpy(text + 90, pre, sizeof(pre) - 1);
+	memcpy(text + 90 + sizeof(pre) - 1, "_NAME", 5);
+	got = scann(&o, text, sizeof(text));
+	cr_assert_str_eq(got, "_NAME,");
+	free(got);
+}
+
 /* ---- name sets ---- */
 
 Test(nameset, adds_a_name_once)
