@@ -13,10 +13,10 @@
  *	stop          the callback stops the scan at that symbol (0: never)
  *
  * The reference walks the text one byte at a time and tries every prefix
- * at each offset, so it shares nothing with the SIMD search.  Built three
- * ways by tests/fuzz/run: scan (AVX2 where the CPU has it), scan_sse2
- * (NO_AVX2: the AVX2 bit is cleared before the first scan) and scan_swar
- * (the library's scan.c built with KDEP_NO_SIMD).
+ * at each offset, so it shares nothing with the SIMD search.  tests/fuzz/run
+ * links it three times, with the library's scan.c built three ways: scan
+ * (AVX2 where the CPU has it), scan_sse2 (KDEP_NO_AVX2) and scan_swar
+ * (KDEP_NO_SIMD).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,25 +84,6 @@ static int reference(const char *const *pre, int boundary, const char *text,
 	return 0;
 }
 
-#ifdef NO_AVX2
-/* libgcc's CPU model; bit 10 of the features word is AVX2 */
-struct cpumodel {
-	unsigned vendor, type, subtype, features[1];
-};
-extern struct cpumodel __cpu_model;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	__builtin_cpu_init();
-	__cpu_model.features[0] &= ~(1u << 10);
-	CHECK(!__builtin_cpu_supports("avx2"));
-	return 0;
-}
-#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
