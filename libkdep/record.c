@@ -78,7 +78,7 @@ int kdep_recordpath(struct kdep_buf *out, const char *target)
 }
 
 static int threshold(const char *target, const char *depfile,
-		     struct timespec *t);
+		     struct timespec *t, size_t *deplen);
 static int printentry(struct kdep_buf *b, const struct entry *e);
 
 struct kdep_record *kdep_record_new(const char *target, const char *depfile,
@@ -93,8 +93,20 @@ struct kdep_record *kdep_record_new(const char *target, const char *depfile,
 		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
 	}
-	if (threshold(target, depfile, &r->since) < 0) {
+	size_t deplen = 0;
+
+	if (threshold(target, depfile, &r->since, &deplen) < 0) {
 		kdep_record_free(r);
+		return NULL;
+	}
+	/*
+	 * A record comes to about five times its depfile: room for that at
+	 * once spares the copies of growing by doubling, which cost as much
+	 * as formatting the record.
+	 */
+	if (kdep_bufreserve(&r->text, deplen * 6) < 0) {
+		kdep_record_free(r);
+		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
 	}
 	return r;
@@ -139,27 +151,63 @@ int kdep_record_seen(void *ctx, const struct kdep_seen *s)
  */
 #define STATTEXT 128
 
-static char *putu(char *p, uintmax_t v)
+/* 10^i for i = 0..19 */
+static const uint64_t ten[] = {
+	UINT64_C(1), UINT64_C(10), UINT64_C(100), UINT64_C(1000),
+	UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000),
+	UINT64_C(10000000), UINT64_C(100000000), UINT64_C(1000000000),
+	UINT64_C(10000000000), UINT64_C(100000000000),
+	UINT64_C(1000000000000), UINT64_C(10000000000000),
+	UINT64_C(100000000000000), UINT64_C(1000000000000000),
+	UINT64_C(10000000000000000), UINT64_C(100000000000000000),
+	UINT64_C(1000000000000000000), UINT64_C(10000000000000000000)};
+
+/* The number of decimal digits of v. */
+static int digits(uint64_t v)
+{
+#if defined(__GNUC__)
+	/* log10 from log2: 1233/4096 is just above log10(2) */
+	int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + (v >= ten[t]) + (t == 0 && v < 1);
+#else
+	int n = 1;
+
+	while (n < 20 && v >= ten[n])
+		n++;
+	return n;
+#endif
+}
+
+/*
+ * v in decimal at p; returns the end.  A record has some 5,000 numbers:
+ * the digits are counted first and written in place, two at a time, in
+ * 32-bit arithmetic when v fits (times, sizes and inodes mostly do).
+ */
+static char *putu(char *p, uint64_t v)
 {
 	static const char two[] = "00010203040506070809101112131415161718192021"
 				  "22232425262728293031323334353637383940414243"
 				  "44454647484950515253545556575859606162636465"
 				  "66676869707172737475767778798081828384858687"
 				  "888990919293949596979899";
-	char t[24], *e = t + sizeof(t), *q = e;
+	int n = digits(v);
+	char *q = p + n;
+	uint32_t w;
 
-	for (; v >= 100; v /= 100) {
+	for (; v > UINT32_MAX; v /= 100) {
 		q -= 2;
 		memcpy(q, two + v % 100 * 2, 2);
 	}
-	if (v >= 10) {
+	for (w = (uint32_t)v; w >= 100; w /= 100) {
 		q -= 2;
-		memcpy(q, two + v * 2, 2);
-	} else {
-		*--q = (char)('0' + v);
+		memcpy(q, two + w % 100 * 2, 2);
 	}
-	memcpy(p, q, (size_t)(e - q));
-	return p + (e - q);
+	if (w >= 10)
+		memcpy(q - 2, two + w * 2, 2);
+	else
+		q[-1] = (char)('0' + w);
+	return p + n;
 }
 
 static char *puti(char *p, intmax_t v)
@@ -245,15 +293,19 @@ static int printentry(struct kdep_buf *b, const struct entry *e)
  * written once the preprocessor has read every header.)
  */
 static int threshold(const char *target, const char *depfile,
-		     struct timespec *t)
+		     struct timespec *t, size_t *deplen)
 {
 	struct stat st;
 
 	if (stat(target, &st) < 0)
 		return kdep_errno(KDEP_EIO, "cannot stat target %s", target);
 	*t = st.st_mtim;
-	if (depfile && stat(depfile, &st) == 0 && kdep_before(&st.st_mtim, t))
-		*t = st.st_mtim;
+	if (depfile && stat(depfile, &st) == 0) {
+		if (kdep_before(&st.st_mtim, t))
+			*t = st.st_mtim;
+		if (st.st_size > 0)
+			*deplen = (size_t)st.st_size;
+	}
 	return 0;
 }
 
