@@ -83,6 +83,17 @@ static int emit(struct kdep_depparser *dp, struct kdep_token *t, char *s,
 	return 1;
 }
 
+/*
+ * Bytes that end a word, as tables: a depfile is some 20 KiB per object
+ * and a byte test a step is most of the cost of reading it.
+ */
+static const unsigned char kbuildstop[256] = {
+	['\0'] = 1, [' '] = 1, ['\\'] = 1, ['\n'] = 1,
+};
+static const unsigned char kbuild63stop[256] = {
+	['\0'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['#'] = 1, [':'] = 1,
+};
+
 static int kbuildsep(char c)
 {
 	return c == ' ' || c == '\\' || c == '\n';
@@ -99,7 +110,7 @@ static int nextkbuild(struct kdep_depparser *dp, struct kdep_token *t)
 		dp->p = dp->end;
 		return 0;
 	}
-	for (q = p; q < dp->end && *q && !kbuildsep(*q); q++)
+	for (q = p; q < dp->end && !kbuildstop[(unsigned char)*q]; q++)
 		;
 	dp->p = q;
 	return emit(dp, t, p, q, dp->line);
@@ -150,7 +161,8 @@ static int nextkbuild63(struct kdep_depparser *dp, struct kdep_token *t)
 			continue;
 		}
 		/* a word: up to " \t\n#:", with "\#" and "\:" unescaped */
-		for (q = p; q < dp->end && *q && !strchr(" \t\n#:", *q); q++) {
+		for (q = p; q < dp->end && !kbuild63stop[(unsigned char)*q];
+		     q++) {
 			if (*q != '\\')
 				continue;
 			if (q[1] == '\n')

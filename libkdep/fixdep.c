@@ -58,13 +58,24 @@ static int cat(struct kdep_buf *b, const char *const *parts)
 	return 0;
 }
 
-/* Append head, s[0..len), tail: the hot lines, without printf. */
-static int addline(struct kdep_buf *b, const char *head, const char *s,
-		   size_t len, const char *tail)
+/*
+ * Append head, s[0..len), tail: the hot lines, a thousand per run, with
+ * one reservation and no printf (head and tail are literals: their
+ * lengths fold to constants).
+ */
+static inline int addline(struct kdep_buf *b, const char *head,
+			  const char *s, size_t len, const char *tail)
 {
-	if (kdep_bufputs(b, head) < 0 || kdep_bufadd(b, s, len) < 0 ||
-	    kdep_bufputs(b, tail) < 0)
+	size_t h = strlen(head), t = strlen(tail);
+	char *p;
+
+	if (kdep_bufreserve(b, h + len + t) < 0)
 		return KDEP_ENOMEM;
+	p = b->data + b->len;
+	memcpy(p, head, h);
+	memcpy(p + h, s, len);
+	memcpy(p + h + len, tail, t + 1);
+	b->len += h + len + t;
 	return 0;
 }
 

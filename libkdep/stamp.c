@@ -87,14 +87,24 @@ static int addsplit(struct kdep_buf *out, const char *name, size_t len)
 int kdep_stamppath(struct kdep_buf *out, const char *dir, const char *name,
 		   size_t len, enum kdep_layout layout)
 {
+	size_t d = dir ? strlen(dir) : 0;
+
 	if (!kdep_isname(name, len))
 		return badname(name, len);
-	if (dir && *dir && (kdep_bufputs(out, dir) < 0 ||
-			    kdep_bufadd(out, "/", 1) < 0))
+	/* room for the flat path, the longer one: one reservation */
+	if (kdep_bufreserve(out, d + 1 + len) < 0)
 		return KDEP_ENOMEM;
+	if (d) {
+		memcpy(out->data + out->len, dir, d);
+		out->data[out->len + d] = '/';
+		out->len += d + 1;
+	}
 	if (layout == KDEP_SPLIT)
 		return addsplit(out, name, len);
-	return kdep_bufadd(out, name, len);
+	memcpy(out->data + out->len, name, len);
+	out->len += len;
+	out->data[out->len] = '\0';
+	return 0;
 }
 
 /* 1 if fd (at offset 0) holds exactly want[0..len), 0 if not. */
