@@ -38,11 +38,15 @@ static inline int kdep_before(const struct timespec *a,
 	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-/* ASCII classes: never depend on the locale. */
+/*
+ * ASCII classes: never depend on the locale.  A table, because symbol
+ * names are read a byte at a time in the hottest loops (stamp.c has it).
+ */
+extern const unsigned char kdep_identtab[256];
+
 static inline int kdep_isident(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
+	return kdep_identtab[c];
 }
 
 #endif

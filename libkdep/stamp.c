@@ -35,6 +35,17 @@ int kdep_layoutbyname(const char *name)
 			name);
 }
 
+#define IDENT4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+/* [A-Za-z0-9_] */
+const unsigned char kdep_identtab[256] = {
+	IDENT4('0'), IDENT4('4'), ['8'] = 1, ['9'] = 1,
+	IDENT4('A'), IDENT4('E'), IDENT4('I'), IDENT4('M'), IDENT4('Q'),
+	IDENT4('U'), ['Y'] = 1, ['Z'] = 1, ['_'] = 1,
+	IDENT4('a'), IDENT4('e'), IDENT4('i'), IDENT4('m'), IDENT4('q'),
+	IDENT4('u'), ['y'] = 1, ['z'] = 1,
+};
+#undef IDENT4
+
 int kdep_isname(const char *name, size_t len)
 {
 	size_t i;
