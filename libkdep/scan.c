@@ -83,6 +83,17 @@ static int middle(const char *p, const struct pat *t)
 	return t->n <= 2 || memcmp(p + 1, t->s + 1, t->n - 2) == 0;
 }
 
+/* The first match in [p, end) before a NUL, a byte at a time: the rest. */
+static const char *bytewise(const char *p, const char *end,
+			    const struct pat *t)
+{
+	for (; p < end && *p; p++)
+		if ((size_t)(end - p) >= t->n && p[0] == t->s[0] &&
+		    p[t->last] == t->s[t->last] && middle(p, t))
+			return p;
+	return NULL;
+}
+
 #if defined(SIMD)
 /* middle(), by one word compare where 9 bytes from p are in the text. */
 static inline int midword(const char *p, const char *end,
@@ -248,13 +259,8 @@ static const char *find(const char *p, const char *end, const struct pat *t)
 
 	if ((q = blocks(&p, end, t, &stop)) || stop || p == end)
 		return q;
-	if (t->n > PADMAX) {
-		for (; p < end && *p; p++)
-			if ((size_t)(end - p) >= t->n && p[0] == t->s[0] &&
-			    p[t->last] == t->s[t->last] && middle(p, t))
-				return p;
-		return NULL;
-	}
+	if (t->n > PADMAX)
+		return bytewise(p, end, t);
 	/* k < last + 64 bytes: zeros after them end the search in pad */
 	k = (size_t)(end - p);
 	memcpy(pad, p, k);
@@ -291,11 +297,7 @@ static const char *find(const char *p, const char *end, const struct pat *t)
 				return p + i;
 		}
 	}
-	for (; p < end && *p; p++)
-		if ((size_t)(end - p) >= t->n && p[0] == t->s[0] &&
-		    p[last] == t->s[last] && middle(p, t))
-			return p;
-	return NULL;
+	return bytewise(p, end, t);
 }
 #endif
 
