@@ -12,13 +12,13 @@
  *	slots	nslots x { u64 key, u32 offset, u32 length }, key 0 = empty
  *	data	entries, appended
  *
- *	entry	u64 key, u64 checksum (quick() of all that follows),
+ *	entry	u64 key, u64 checksum (kdep_quickhash of all that follows),
  *		u64 dev, ino, size, mtime s, mtime ns, ctime s, ctime ns,
  *		u64 content hash, u32 flags, u32 path length, u32 symbol bytes,
  *		u32 zero, path, symbols (each NUL-terminated, first use first)
  *
- * key = quick() of the path, seeded with the XXH64 of the scan options;
- * quick() is a word-at-a-time hash (below), as a key and a checksum are
+ * key = kdep_quickhash() of the path, seeded with the XXH64 of the scan
+ * options: a word-at-a-time hash (hash.c), as a key and a checksum are
  * computed for every header of every run.  flags bit 0: the stat
  * data may be trusted.  Lookup: the slot for the key; the entry is used
  * only if its checksum, key and path match.  If the file's stat data equal
@@ -99,31 +99,6 @@ static void put64(unsigned char *p, uint64_t v)
 static void put32(unsigned char *p, uint32_t v)
 {
 	memcpy(p, &v, 4);
-}
-
-/*
- * A 64-bit hash of p[0..n), 8 bytes a step with one multiply: a third of
- * XXH64's instructions on paths and entries of a hundred bytes.  Nothing
- * outside this file sees it; it only has to tell a torn, stale or foreign
- * entry from a whole one, which no accident makes collide.
- */
-static uint64_t quick(const void *p, size_t n, uint64_t seed)
-{
-	const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
-	const unsigned char *b = p;
-	uint64_t h = seed ^ (n * k), w;
-
-	for (; n >= 8; b += 8, n -= 8) {
-		memcpy(&w, b, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, b, n);
-	h = (h ^ w) * k;
-	h ^= h >> 29;
-	h *= k;
-	return h ^ (h >> 32);
 }
 
 static uint64_t optionshash(const struct kdep_scanopts *o)
@@ -270,7 +245,7 @@ void kdep_cache_close(struct kdep_cache *c)
 
 static uint64_t keyof(const struct kdep_cache *c, const char *path)
 {
-	uint64_t k = quick(path, strlen(path), c->opthash);
+	uint64_t k = kdep_quickhash(path, strlen(path), c->opthash);
 
 	return k ? k : 1; /* 0 marks an empty slot */
 }
@@ -296,7 +271,7 @@ static const unsigned char *findentry(const struct kdep_cache *c,
 		    off > c->mapsize - len)
 			return NULL;
 		if (get64(e) != key ||
-		    get64(e + 8) != quick(e + 16, len - 16, 0) ||
+		    get64(e + 8) != kdep_quickhash(e + 16, len - 16, 0) ||
 		    get32(e + 84) != plen || ENTRYHDR + plen > len ||
 		    get32(e + 88) != len - ENTRYHDR - plen ||
 		    memcmp(e + ENTRYHDR, path, plen) != 0)
@@ -381,7 +356,7 @@ static void fillentry(struct kdep_cache *c, uint64_t key, const char *path,
 	put32(e + 88, (uint32_t)symbytes);
 	put32(e + 92, 0);
 	memcpy(e + ENTRYHDR, path, plen);
-	put64(e + 8, quick(e + 16, c->ent.len - 16, 0));
+	put64(e + 8, kdep_quickhash(e + 16, c->ent.len - 16, 0));
 }
 
 /* A free or matching slot for key in the table at fd, or -1 if full. */

@@ -312,3 +312,28 @@ int kdep_hashfile(const char *path, uint64_t *out, struct stat *st)
 		*st = sb;
 	return 0;
 }
+
+/*
+ * Not XXH64: a 64-bit hash 8 bytes a step with one multiply, a third of
+ * XXH64's instructions on the short keys of hash tables and the cache's
+ * entries.  Good enough to spread names over a table and to tell a torn
+ * or foreign cache entry from a whole one; never a content hash.
+ */
+uint64_t kdep_quickhash(const void *p, size_t n, uint64_t seed)
+{
+	const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+	const unsigned char *b = p;
+	uint64_t h = seed ^ (n * k), w;
+
+	for (; n >= 8; b += 8, n -= 8) {
+		memcpy(&w, b, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, b, n);
+	h = (h ^ w) * k;
+	h ^= h >> 29;
+	h *= k;
+	return h ^ (h >> 32);
+}

@@ -15,6 +15,9 @@ int kdep_err(int err, const char *fmt, ...) KDEP_PRINTF(2, 3);
 /* Same, with ": strerror(errno)" appended. */
 int kdep_errno(int err, const char *fmt, ...) KDEP_PRINTF(2, 3);
 
+/* A quick 64-bit hash for tables and cache checksums (hash.c), host order. */
+uint64_t kdep_quickhash(const void *p, size_t n, uint64_t seed);
+
 /* 1 if s (len bytes) ends with the string suffix. */
 int kdep_endswith(const char *s, size_t len, const char *suffix);
 

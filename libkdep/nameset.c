@@ -52,26 +52,10 @@ static char *keep(struct kdep_nameset *set, const char *s, size_t n)
 	return p;
 }
 
-/*
- * A table hash, not a checksum: 8 bytes a step with one multiply, so the
- * short names of a fixdep run and the long paths of a check are both
- * cheap.  (XXH64's final avalanche cost more than the rest for names.)
- */
+/* The table hash: kdep_quickhash, its low half. */
 static unsigned strhash(const char *s, size_t n)
 {
-	const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
-	uint64_t h = n * k, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * k;
-	h ^= h >> 32;
-	return (unsigned)h;
+	return (unsigned)kdep_quickhash(s, n, 0);
 }
 
 struct kdep_nameset *kdep_nameset_new(void)
