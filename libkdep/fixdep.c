@@ -248,7 +248,8 @@ static int scanfile(struct run *r, const char *path, size_t len, int kind)
 		return hashonly(r, kind, path);
 	if (r->f->cache)
 		return cachedscan(r, path, kind);
-	if ((e = kdep_readfile(path, &r->file, &st)) < 0)
+	/* without a record, stat data is not needed: read with no fstat */
+	if ((e = kdep_readfile(path, &r->file, r->f->seen ? &st : NULL)) < 0)
 		return e;
 	if (r->f->seen)
 		hash = kdep_hash(r->file.data, r->file.len, 0);

@@ -22,30 +22,68 @@ static int checkregular(const char *path, const struct stat *st)
 			path);
 }
 
+/* fstat fd and refuse anything but a regular file. */
+static int typecheck(int fd, const char *path, struct stat *st)
+{
+	if (fstat(fd, st) < 0)
+		return kdep_errno(KDEP_EIO, "error fstat'ing file: %s", path);
+	return checkregular(path, st);
+}
+
 /*
  * Read want bytes (what fstat said) or to EOF if that comes first, looping:
  * a read() may return short (FUSE, NFS, a signal) - upstream fixdep once
  * failed half the builds of a package manager with "fixdep: read: Success".
  * A file that grew meanwhile is read as it was when fstat'ed.
+ *
+ * lazy: the file's type is not known yet.  A fixdep run reads hundreds of
+ * headers, and on a VM a system call costs about a microsecond: reading
+ * on to the EOF read is cheaper than asking fstat first.  The type is
+ * asked only when it matters - an empty first read (an empty file, or a
+ * FIFO or /dev/null), a read that would block (a FIFO or terminal), a
+ * full buffer (a large file, or /dev/zero) - and every non-regular file
+ * meets one of these before the buffer grows.  (A FIFO whose writer has
+ * already written and gone reads as a file: nothing waits, nothing hangs.)
  */
 static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint,
-		   size_t want)
+		   size_t want, int lazy)
 {
+	struct stat st;
+	size_t more, room;
+	int e;
+
 	b->len = 0;
 	if (kdep_bufreserve(b, hint) < 0)
 		return KDEP_ENOMEM;
 	for (;;) {
 		ssize_t n;
 
-		if (b->len + 1 >= b->cap &&
-		    kdep_bufreserve(b, b->len < 4096 ? 4096 : b->len) < 0)
-			return KDEP_ENOMEM;
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return kdep_errno(KDEP_EIO, "error reading file: %s", path);
+		if (b->len + 1 >= b->cap) {
+			if (lazy) {
+				if ((e = typecheck(fd, path, &st)) < 0)
+					return e;
+				lazy = 0;
+				want = (size_t)st.st_size;
+			}
+			more = b->len < 4096 ? 4096 : b->len;
+			if (want != (size_t)-1 && want > b->len)
+				more = want - b->len;
+			if (kdep_bufreserve(b, more) < 0)
+				return KDEP_ENOMEM;
 		}
+		room = b->cap - b->len - 1;
+		if (want - b->len < room) /* want is -1 when not known */
+			room = want - b->len;
+		n = read(fd, b->data + b->len, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (lazy && (n == 0 ? b->len == 0 : n < 0 && errno == EAGAIN)) {
+			if ((e = typecheck(fd, path, &st)) < 0)
+				return e;
+			lazy = 0;
+		}
+		if (n < 0)
+			return kdep_errno(KDEP_EIO, "error reading file: %s", path);
 		if (n == 0)
 			break;
 		b->len += (size_t)n;
@@ -57,35 +95,45 @@ static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint,
 	return 0;
 }
 
+/* Without st, the first read has this much room (64 KiB with the NUL). */
+#define QUICKROOM (64 * 1024 - 1)
+
 int kdep_readfile(const char *path, struct kdep_buf *b, struct stat *st)
 {
-	struct stat sb;
 	int fd, r;
 
-	if (!st)
-		st = &sb;
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
 	do
 		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
-	if (fstat(fd, st) < 0) {
-		r = kdep_errno(KDEP_EIO, "error fstat'ing file: %s", path);
-		close(fd);
-		return r;
-	}
-	r = checkregular(path, st);
-	if (r == 0)
+	if (!st)
+		r = readall(fd, path, b, QUICKROOM, (size_t)-1, 1);
+	else if ((r = typecheck(fd, path, st)) == 0)
 		r = readall(fd, path, b, (size_t)st->st_size + 1,
-			    (size_t)st->st_size);
+			    (size_t)st->st_size, 0);
+	close(fd);
+	return r;
+}
+
+int kdep_readhead(const char *path, struct kdep_buf *b, size_t max)
+{
+	int fd, r;
+
+	do
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
+	r = readall(fd, path, b, max, max, 1);
 	close(fd);
 	return r;
 }
 
 int kdep_readfd(int fd, const char *name, struct kdep_buf *b)
 {
-	return readall(fd, name, b, 4096, (size_t)-1);
+	return readall(fd, name, b, 4096, (size_t)-1, 0);
 }
 
 int kdep_writeall(int fd, const void *p, size_t n)

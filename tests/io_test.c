@@ -118,6 +118,87 @@ Test(readfile, fifo_is_refused_without_waiting, .timeout = 20)
 	kdep_buffree(&b);
 }
 
+Test(readfile, empty_file_without_stat_data_is_empty_not_refused)
+{
+	struct kdep_buf b = {0};
+
+	free(tu_tmpdir());
+	tu_write("e", "");
+	cr_assert_eq(kdep_readfile("e", &b, NULL), 0);
+	cr_assert_eq(b.len, 0);
+	cr_assert_eq(b.data[0], '\0');
+	kdep_buffree(&b);
+}
+
+/* Sizes about the first read's room (64 KiB): the buffer fills exactly. */
+Test(readfile, sizes_about_the_first_read_room_are_read_whole)
+{
+	static const size_t sizes[] = {65534, 65535, 65536, 65537, 131071,
+				       131072, 131073};
+	size_t k, i;
+
+	free(tu_tmpdir());
+	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t n = sizes[k];
+		char *data = malloc(n);
+		struct kdep_buf b = {0}, c = {0};
+		struct stat st;
+
+		cr_assert_not_null(data);
+		for (i = 0; i < n; i++)
+			data[i] = (char)('a' + i % 26);
+		tu_writen("f", data, n);
+		cr_assert_eq(kdep_readfile("f", &b, NULL), 0);
+		cr_assert_eq(b.len, n, "size %zu", n);
+		cr_assert(memcmp(b.data, data, n) == 0);
+		cr_assert_eq(b.data[n], '\0');
+		cr_assert_eq(kdep_readfile("f", &c, &st), 0);
+		cr_assert_eq(c.len, n);
+		cr_assert_eq((size_t)st.st_size, n);
+		kdep_buffree(&b);
+		kdep_buffree(&c);
+		free(data);
+	}
+}
+
+Test(readfile, null_device_is_refused_not_read_as_empty)
+{
+	struct kdep_buf b = {0};
+
+	cr_assert_eq(kdep_readfile("/dev/null", &b, NULL), KDEP_EIO);
+	cr_assert_str_eq(kdep_errmsg(),
+			 "error reading file: /dev/null: not a regular file");
+	kdep_buffree(&b);
+}
+
+Test(readfile, endless_device_is_refused_after_one_buffer, .timeout = 20)
+{
+	struct kdep_buf b = {0};
+
+	cr_assert_eq(kdep_readfile("/dev/zero", &b, NULL), KDEP_EIO);
+	cr_assert_str_eq(kdep_errmsg(),
+			 "error reading file: /dev/zero: not a regular file");
+	cr_assert_leq(b.cap, 64 * 1024);
+	kdep_buffree(&b);
+}
+
+Test(readfile, fifo_with_a_silent_writer_is_refused_without_waiting,
+     .timeout = 20)
+{
+	struct kdep_buf b = {0};
+	int w;
+
+	free(tu_tmpdir());
+	cr_assert_eq(mkfifo("p", 0644), 0);
+	/* O_RDWR opens a FIFO without waiting: a writer that says nothing */
+	cr_assert_geq(w = open("p", O_RDWR), 0);
+	cr_assert_eq(kdep_readfile("p", &b, NULL), KDEP_EIO);
+	cr_assert_str_eq(kdep_errmsg(),
+			 "error reading file: p: not a regular file");
+	close(w);
+	kdep_buffree(&b);
+}
+
 Test(readfd, reads_a_pipe_to_its_end)
 {
 	struct kdep_buf b = {0};
