@@ -18,6 +18,12 @@ int kdep_errno(int err, const char *fmt, ...) KDEP_PRINTF(2, 3);
 /* A quick 64-bit hash for tables and cache checksums (hash.c), host order. */
 uint64_t kdep_quickhash(const void *p, size_t n, uint64_t seed);
 
+/*
+ * The first max bytes of path (all of it if shorter) into b, errors as
+ * kdep_readfile: a look at the head of a file that may be large (io.c).
+ */
+int kdep_readhead(const char *path, struct kdep_buf *b, size_t max);
+
 /* 1 if s (len bytes) ends with the string suffix. */
 int kdep_endswith(const char *s, size_t len, const char *suffix);
 

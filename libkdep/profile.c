@@ -165,6 +165,39 @@ static int makeinclude(const char *text, struct kdep_buf *path)
 	return 0;
 }
 
+/*
+ * The kernel's Makefile sets VERSION and PATCHLEVEL in its first lines,
+ * and fixdep asks on every run: read the head (whole lines of it) and the
+ * whole file only when they are not there.
+ */
+#define HEAD 4096
+
+static int findvars(const char *text, int *version, int *patchlevel)
+{
+	*version = makevar(text, "VERSION");
+	*patchlevel = makevar(text, "PATCHLEVEL");
+	return *version >= 0 && *patchlevel >= 0;
+}
+
+static int readvars(const char *path, struct kdep_buf *b, int *version,
+		    int *patchlevel)
+{
+	int r = kdep_readhead(path, b, HEAD);
+
+	if (r == 0 && b->len == HEAD) {
+		/* whole lines only: a cut "PATCHLEVEL = 1" may have been 12 */
+		while (b->len > 0 && b->data[b->len - 1] != '\n')
+			b->len--;
+		b->data[b->len] = '\0';
+		if (findvars(b->data, version, patchlevel))
+			return 0;
+		r = kdep_readfile(path, b, NULL);
+	}
+	if (r == 0)
+		findvars(b->data, version, patchlevel);
+	return r;
+}
+
 int kdep_kernelversion(const char *makefile, int *version, int *patchlevel)
 {
 	struct kdep_buf b = {0}, inc = {0};
@@ -172,14 +205,12 @@ int kdep_kernelversion(const char *makefile, int *version, int *patchlevel)
 	int r, depth;
 
 	for (depth = 0;; depth++) {
-		if ((r = kdep_readfile(path, &b, NULL)) < 0) {
+		if ((r = readvars(path, &b, version, patchlevel)) < 0) {
 			if (depth > 0)
 				r = kdep_err(KDEP_EDATA, "%s: cannot read the "
 					     "included %s", makefile, path);
 			break;
 		}
-		*version = makevar(b.data, "VERSION");
-		*patchlevel = makevar(b.data, "PATCHLEVEL");
 		if (*version >= 0 && *patchlevel >= 0)
 			break;
 		r = depth < 4 ? makeinclude(b.data, &inc) : 0;

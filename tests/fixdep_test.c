@@ -879,6 +879,44 @@ Test(select, kernelversion_reads_version_and_patchlevel)
 	cr_assert_eq(kdep_kernelversion("nope", &v, &p), KDEP_EIO);
 }
 
+/* A Makefile with text at offset at, after one long comment line. */
+static void makefileat(const char *text, size_t at)
+{
+	struct kdep_buf b = {0};
+
+	cr_assert_eq(kdep_bufputs(&b, "# "), 0);
+	while (b.len < at - 1)
+		cr_assert_eq(kdep_bufputs(&b, "x"), 0);
+	cr_assert_eq(kdep_bufputs(&b, "\n"), 0);
+	cr_assert_eq(kdep_bufputs(&b, text), 0);
+	tu_write("Makefile", b.data);
+	kdep_buffree(&b);
+}
+
+Test(select, kernelversion_found_past_the_first_4k)
+{
+	int v = -1, p = -1;
+
+	free(tu_tmpdir());
+	makefileat("VERSION = 5\nPATCHLEVEL = 13\n", 10000);
+	cr_assert_eq(kdep_kernelversion("Makefile", &v, &p), 0);
+	cr_assert_eq(v, 5);
+	cr_assert_eq(p, 13);
+}
+
+/* The head read stops at 4096 bytes: a number cut there is not taken. */
+Test(select, kernelversion_number_cut_by_the_head_read_is_read_whole)
+{
+	int v = -1, p = -1;
+
+	free(tu_tmpdir());
+	/* "PATCHLEVEL = 1" ends at byte 4096, its "2" is byte 4097 */
+	makefileat("VERSION = 6\nPATCHLEVEL = 12\n", 4096 - 26);
+	cr_assert_eq(kdep_kernelversion("Makefile", &v, &p), 0);
+	cr_assert_eq(v, 6);
+	cr_assert_eq(p, 12);
+}
+
 /* ---- the library entry point ---- */
 
 struct seenlog {
