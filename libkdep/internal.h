@@ -29,8 +29,8 @@ int kdep_endswith(const char *s, size_t len, const char *suffix);
 
 /*
  * Add s to set like kdep_nameset_add, and point *val at the value slot
- * that goes with it (NULL for a new name).  The slot stays valid until the
- * next put.  1 if added, 0 if present, KDEP_ENOMEM.
+ * that goes with it (NULL for a new name).  The slot stays where it is
+ * until the set is freed.  1 if added, 0 if present, KDEP_ENOMEM.
  */
 int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 		     void ***val);

@@ -2,25 +2,26 @@
  * nameset.c - a set of byte strings with one value slot each: symbols
  * listed in a fixdep run, files listed once, per-path facts in a check.
  * Open addressing with linear probing, kept at most half full.
- * Names live in chunks of an arena: one malloc per 16 KiB, not per name.
+ * Names live in chunks of an arena: one malloc per 16 KiB, not per name;
+ * each name's value slot sits in front of it there, so that a table entry
+ * is 16 bytes.  (A fixdep run is short: every page its tables grow
+ * through costs a page fault, a few microseconds on a VM.)
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-
 struct entry {
-	unsigned hash;
-	size_t len;
-	char *name;
-	void *val;
+	uint32_t hash, len;
+	char *name; /* in the arena, after its value slot */
 };
 
 struct chunk {
 	struct chunk *next;
 	size_t used, size;
-	char data[];
+	void *data[]; /* aligned for the value slots */
 };
 
 struct kdep_nameset {
@@ -29,33 +30,45 @@ struct kdep_nameset {
 	struct chunk *chunks;
 };
 
-/* A copy of s[0..n) plus a NUL, in the set's arena. */
+#define SLOT sizeof(void *)
+
+/* The value slot in front of a kept name. */
+static void **valslot(char *name)
+{
+	return (void **)(void *)(name - SLOT);
+}
+
+/* A NULL value slot and a copy of s[0..n) plus a NUL, in the arena. */
 static char *keep(struct kdep_nameset *set, const char *s, size_t n)
 {
 	struct chunk *c = set->chunks;
+	size_t need = SLOT + n + 1, at = 0;
 	char *p;
 
-	if (!c || c->size - c->used < n + 1) {
-		size_t size = n + 1 > 16384 ? n + 1 : 16384;
+	if (c)
+		at = (c->used + SLOT - 1) / SLOT * SLOT;
+	if (!c || at > c->size || c->size - at < need) {
+		size_t size = need > 16384 ? need : 16384;
 
 		if (!(c = malloc(sizeof(*c) + size)))
 			return NULL;
 		c->next = set->chunks;
-		c->used = 0;
 		c->size = size;
 		set->chunks = c;
+		at = 0;
 	}
-	p = c->data + c->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	c->used += n + 1;
-	return p;
+	p = (char *)c->data + at;
+	memset(p, 0, SLOT);
+	memcpy(p + SLOT, s, n);
+	p[SLOT + n] = '\0';
+	c->used = at + need;
+	return p + SLOT;
 }
 
 /* The table hash: kdep_quickhash, its low half. */
-static unsigned strhash(const char *s, size_t n)
+static uint32_t strhash(const char *s, size_t n)
 {
-	return (unsigned)kdep_quickhash(s, n, 0);
+	return (uint32_t)kdep_quickhash(s, n, 0);
 }
 
 struct kdep_nameset *kdep_nameset_new(void)
@@ -76,7 +89,7 @@ struct kdep_nameset *kdep_nameset_new(void)
 	return set;
 }
 
-static struct entry *slot(struct entry *tab, size_t cap, unsigned h,
+static struct entry *slot(struct entry *tab, size_t cap, uint32_t h,
 			  const char *s, size_t n)
 {
 	size_t i = h & (cap - 1);
@@ -107,24 +120,26 @@ static int rehash(struct kdep_nameset *set)
 int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 		     void ***val)
 {
-	unsigned h = strhash(s, n);
+	uint32_t h = strhash(s, n);
 	struct entry *e;
+	int added;
 
-	/* grow first, so that the slot handed out stays where it is */
+	if (n > UINT32_MAX)
+		return kdep_err(KDEP_ENOMEM, "out of memory");
 	if ((set->count + 1) * 2 > set->cap && rehash(set) < 0)
 		return KDEP_ENOMEM;
 	e = slot(set->tab, set->cap, h, s, n);
+	added = !e->name;
+	if (added) {
+		if (!(e->name = keep(set, s, n)))
+			return kdep_err(KDEP_ENOMEM, "out of memory");
+		e->hash = h;
+		e->len = (uint32_t)n;
+		set->count++;
+	}
 	if (val)
-		*val = &e->val;
-	if (e->name)
-		return 0;
-	if (!(e->name = keep(set, s, n)))
-		return kdep_err(KDEP_ENOMEM, "out of memory");
-	e->hash = h;
-	e->len = n;
-	e->val = NULL;
-	set->count++;
-	return 1;
+		*val = valslot(e->name);
+	return added;
 }
 
 int kdep_nameset_has(const struct kdep_nameset *set, const char *s, size_t n)
@@ -142,8 +157,8 @@ void kdep_nameset_each(struct kdep_nameset *set, void (*fn)(void *val))
 	size_t i;
 
 	for (i = 0; i < set->cap; i++)
-		if (set->tab[i].name && set->tab[i].val)
-			fn(set->tab[i].val);
+		if (set->tab[i].name && *valslot(set->tab[i].name))
+			fn(*valslot(set->tab[i].name));
 }
 
 void kdep_nameset_free(struct kdep_nameset *set)
