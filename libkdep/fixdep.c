@@ -38,7 +38,6 @@ struct run {
 	struct kdep_buf file;       /* the file being scanned */
 	struct kdep_buf stamp;      /* the stamp path being printed */
 	struct kdep_buf dir;        /* a stamp's folder */
-	struct kdep_buf names;      /* a cached file's symbols, NUL-separated */
 };
 
 static int matches(const char *const *suffixes, const char *s, size_t len)
@@ -199,42 +198,48 @@ static int usesym(void *ctx, const char *name, size_t len)
 	return printstamp(r, r->prof->configdir, name, len);
 }
 
-static int keepname(void *ctx, const char *name, size_t len)
-{
-	struct kdep_buf *b = ctx;
+/* A cached scan under way: the seen callback hears of it once. */
+struct cached {
+	struct run *r;
+	int kind, told;
+	const char *path;
+	uint64_t hash;
+	struct stat st;
+};
 
-	if (kdep_bufadd(b, name, len) < 0 || kdep_bufadd(b, "", 1) < 0)
-		return KDEP_ENOMEM;
-	return 0;
+static int tell(struct cached *c)
+{
+	c->told = 1;
+	return seen(c->r, c->kind, c->path, &c->st, c->hash);
 }
 
 /*
- * The cache answers with the symbols before the hash and stat data the
- * seen callback needs; hold them back so that the callback hears of the
- * file before its stamps, as without a cache (records come out the same).
+ * The cache sets the hash and stat data before the first symbol: the seen
+ * callback hears of the file then, before its stamps, as without a cache
+ * (records come out the same).
  */
+static int cachedsym(void *ctx, const char *name, size_t len)
+{
+	struct cached *c = ctx;
+	int e;
+
+	if (!c->told && (e = tell(c)) != 0)
+		return e;
+	return usesym(c->r, name, len);
+}
+
 static int cachedscan(struct run *r, const char *path, int kind)
 {
-	struct stat st;
-	uint64_t hash = 0;
-	const char *p, *end;
+	struct cached c = {r, kind, 0, path, 0, {0}};
 	int e;
 
 	if (!r->f->seen)
-		return kdep_cache_scan(r->f->cache, path, usesym, r, &hash,
-				       &st);
-	r->names.len = 0;
-	if ((e = kdep_cache_scan(r->f->cache, path, keepname, &r->names,
-				 &hash, &st)) < 0 ||
-	    (e = seen(r, kind, path, &st, hash)) != 0)
+		return kdep_cache_scan(r->f->cache, path, usesym, r, &c.hash,
+				       &c.st);
+	if ((e = kdep_cache_scan(r->f->cache, path, cachedsym, &c, &c.hash,
+				 &c.st)) != 0)
 		return e;
-	if (r->names.len == 0)
-		return 0;
-	end = r->names.data + r->names.len;
-	for (p = r->names.data; p < end; p += strlen(p) + 1)
-		if ((e = usesym(r, p, strlen(p))) != 0)
-			return e;
-	return 0;
+	return c.told ? 0 : tell(&c);
 }
 
 /* Read path and list the symbols it uses that are new to this run. */
@@ -399,7 +404,6 @@ done:
 	kdep_buffree(&r.dir);
 	kdep_buffree(&r.file);
 	kdep_buffree(&r.stamp);
-	kdep_buffree(&r.names);
 	kdep_buffree(&dep);
 	return e;
 }

@@ -355,8 +355,8 @@ KDEP_API int kdep_cache_open(struct kdep_cache **c, const char *dir,
 KDEP_API void kdep_cache_close(struct kdep_cache *c);
 /*
  * The symbols path uses (each once, in order of first use) to fn, and its
- * content hash and stat data; reads the file only when the cache cannot
- * answer.  Errors as kdep_readfile.
+ * content hash and stat data - set before fn is first called; reads the
+ * file only when the cache cannot answer.  Errors as kdep_readfile.
  */
 KDEP_API int kdep_cache_scan(struct kdep_cache *c, const char *path,
 			     kdep_symfn fn, void *ctx, uint64_t *hash,
