@@ -9,7 +9,7 @@
  * One file, DIR/scan.idx, in host byte order (a cache is per machine):
  *
  *	header	magic "kdepscn1", u32 version, u32 nslots, u64 reserved
- *	slots	nslots x { u64 key, u32 offset, u32 length }, key 0 = empty
+ *	slots	nslots x u32 offset of an entry, 0 = empty
  *	data	entries, appended
  *
  *	entry	u64 key, u64 checksum (kdep_quickhash of all that follows),
@@ -20,8 +20,11 @@
  * key = kdep_quickhash() of the path, seeded with the XXH64 of the scan
  * options: a word-at-a-time hash (hash.c), as a key and a checksum are
  * computed for every header of every run.  flags bit 0: the stat
- * data may be trusted.  Lookup: the slot for the key; the entry is used
- * only if its checksum, key and path match.  If the file's stat data equal
+ * data may be trusted.  Lookup: the slots from key mod nslots on, to an
+ * empty one, for the entry of that key (linear probing); the entry is used
+ * only if its checksum, key and path match.  Slots are 4 bytes so that the
+ * table is 256 KiB: a warm run touches a few hundred random slots, and
+ * each 64 KiB of table it touches costs a page fault.  If the file's stat data equal
  * the entry's and it is trusted, the file is not read.  Otherwise the file
  * is read and hashed: the same content hash reuses the symbols (a touch or
  * a checkout back and forth), else the file is scanned.  Then a new entry
@@ -53,11 +56,11 @@
 #include "internal.h"
 
 #define MAGIC "kdepscn1"
-#define VERSION 2 /* 1: XXH64 keys and checksums */
+#define VERSION 3 /* 1: XXH64 keys and checksums; 2: 16-byte slots */
 #define NSLOTS 65536u
 #define MAXDATA (64u << 20)
 #define HDRSIZE 24u
-#define SLOTSIZE 16u
+#define SLOTSIZE 4u
 #define DATASTART (HDRSIZE + NSLOTS * SLOTSIZE)
 #define ENTRYHDR 96u
 
@@ -250,30 +253,36 @@ static uint64_t keyof(const struct kdep_cache *c, const char *path)
 	return k ? k : 1; /* 0 marks an empty slot */
 }
 
+/* The length of the entry at off in the mapped file, if it fits; else 0. */
+static size_t entrylen(const struct kdep_cache *c, size_t off)
+{
+	const unsigned char *e = c->map + off;
+	size_t len;
+
+	if (off < DATASTART || off > c->mapsize - ENTRYHDR)
+		return 0;
+	len = (size_t)ENTRYHDR + get32(e + 84) + get32(e + 88);
+	return len > c->mapsize - off ? 0 : len;
+}
+
 /* The verified entry for key and path in the mapped file, or NULL. */
 static const unsigned char *findentry(const struct kdep_cache *c,
 				      uint64_t key, const char *path)
 {
-	size_t i, n, plen = strlen(path);
+	size_t i, n, len, plen = strlen(path);
 
 	for (n = 0, i = key & (NSLOTS - 1); n < NSLOTS;
 	     n++, i = (i + 1) & (NSLOTS - 1)) {
-		const unsigned char *s = c->map + HDRSIZE + i * SLOTSIZE;
-		uint64_t k = get64(s);
-		size_t off = get32(s + 8), len = get32(s + 12);
+		size_t off = get32(c->map + HDRSIZE + i * SLOTSIZE);
 		const unsigned char *e = c->map + off;
 
-		if (k == 0)
+		if (off == 0)
 			return NULL;
-		if (k != key)
+		/* appended after we mapped the file, or garbage: probe on */
+		if (!(len = entrylen(c, off)) || get64(e) != key)
 			continue;
-		if (off < DATASTART || len < ENTRYHDR || len > c->mapsize ||
-		    off > c->mapsize - len)
-			return NULL;
-		if (get64(e) != key ||
-		    get64(e + 8) != kdep_quickhash(e + 16, len - 16, 0) ||
-		    get32(e + 84) != plen || ENTRYHDR + plen > len ||
-		    get32(e + 88) != len - ENTRYHDR - plen ||
+		if (get64(e + 8) != kdep_quickhash(e + 16, len - 16, 0) ||
+		    get32(e + 84) != plen ||
 		    memcmp(e + ENTRYHDR, path, plen) != 0)
 			return NULL;
 		return e;
@@ -359,17 +368,30 @@ static void fillentry(struct kdep_cache *c, uint64_t key, const char *path,
 	put64(e + 8, kdep_quickhash(e + 16, c->ent.len - 16, 0));
 }
 
-/* A free or matching slot for key in the table at fd, or -1 if full. */
-static long findslot(int fd, uint64_t key)
+/* The key of the entry at off: from the map, or the file past its end. */
+static uint64_t keyat(const struct kdep_cache *c, size_t off)
 {
-	unsigned char s[SLOTSIZE];
+	unsigned char k[8];
+
+	if (off <= c->mapsize - 8)
+		return get64(c->map + off);
+	return pread(c->fd, k, 8, (off_t)off) == 8 ? get64(k) : 0;
+}
+
+/*
+ * A free slot for key, or the one whose entry has that key; -1 if the
+ * table is full.  Under the lock, of the file we mapped: other writers'
+ * slot updates are in the shared mapping.
+ */
+static long findslot(const struct kdep_cache *c, uint64_t key)
+{
 	size_t i, n;
 
 	for (n = 0, i = key & (NSLOTS - 1); n < NSLOTS / 2;
 	     n++, i = (i + 1) & (NSLOTS - 1)) {
-		if (pread(fd, s, SLOTSIZE, HDRSIZE + i * SLOTSIZE) != SLOTSIZE)
-			return -1;
-		if (get64(s) == 0 || get64(s) == key)
+		size_t off = get32(c->map + HDRSIZE + i * SLOTSIZE);
+
+		if (off == 0 || keyat(c, off) == key)
 			return (long)i;
 	}
 	return -1;
@@ -391,7 +413,7 @@ static void store(struct kdep_cache *c, uint64_t key)
 	if (fstat(c->fd, &st) < 0 || stat(c->path, &cur) < 0 ||
 	    cur.st_ino != st.st_ino)
 		goto unlock; /* replaced by another writer: skip this once */
-	i = findslot(c->fd, key);
+	i = findslot(c, key);
 	if (i < 0 || (size_t)st.st_size + c->ent.len > MAXDATA) {
 		create(c->path, 1);
 		goto unlock;
@@ -399,11 +421,9 @@ static void store(struct kdep_cache *c, uint64_t key)
 	if (pwrite(c->fd, c->ent.data, c->ent.len, st.st_size) !=
 	    (ssize_t)c->ent.len)
 		goto unlock;
-	put64(slot, key);
-	put32(slot + 8, (uint32_t)st.st_size);
-	put32(slot + 12, (uint32_t)c->ent.len);
-	/* the key first would let a reader pair it with the old entry; the
-	 * checksum catches that, so the order does not matter for safety */
+	/* the entry is whole before a slot points at it; a reader that
+	 * still sees the old slot value finds the older entry, or none */
+	put32(slot, (uint32_t)st.st_size);
 	if (pwrite(c->fd, slot, SLOTSIZE, HDRSIZE + (size_t)i * SLOTSIZE) < 0)
 		goto unlock;
 unlock:

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,7 +151,7 @@ Test(cache, garbage_cache_file_is_replaced)
 /* Flip every byte of the data area in turn: answers must not change. */
 Test(cache, damaged_entries_are_never_believed)
 {
-	size_t len, i, hdr = 24 + 65536 * 16;
+	size_t len, i, hdr = 24 + 65536 * 4;
 	char *idx, *s;
 
 	tu_write("a.h", "CONFIG_AAA\n");
@@ -165,6 +166,33 @@ Test(cache, damaged_entries_are_never_believed)
 		cr_assert_str_eq(s, "AAA ", "byte %zu flipped", i - hdr);
 		free(s);
 		idx[i] ^= 0x55;
+	}
+	free(idx);
+}
+
+/* Point every slot into the middle of an entry, or past the end. */
+Test(cache, damaged_slots_are_never_believed)
+{
+	size_t len, i, k, hdr = 24 + 65536 * 4;
+	char *idx, *s;
+
+	tu_write("a.h", "CONFIG_AAA\n");
+	tu_setmtime("a.h", 1000, 0);
+	free(scan("a.h", &opts, NULL));
+	idx = tu_read("cache/scan.idx", &len);
+	cr_assert_gt(len, hdr);
+	/* inside the key, checksum, lengths; at and past the end */
+	size_t at[] = {1, 7, 8, 15, 16, 84, 88, 96, len - hdr - 1, len - hdr,
+		       len - hdr + 4};
+	for (k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+		uint32_t off = (uint32_t)(hdr + at[k]);
+
+		for (i = 24; i < hdr; i += 4)
+			memcpy(idx + i, &off, 4);
+		tu_writen("cache/scan.idx", idx, len);
+		s = scan("a.h", &opts, NULL);
+		cr_assert_str_eq(s, "AAA ", "slots at entry byte %zu", at[k]);
+		free(s);
 	}
 	free(idx);
 }

@@ -399,7 +399,7 @@ Test(hostile, record_that_is_a_fifo, .timeout = 60)
  */
 Test(hostile, cache_entry_with_a_bad_checksum)
 {
-	size_t len, i, data = 24 + 65536 * 16;
+	size_t len, i, data = 24 + 65536 * 4;
 	char *idx, *out;
 
 	tree();
