@@ -229,14 +229,15 @@ Test(cache, missing_file_is_an_error_naming_it)
 
 Test(cache, fixdep_output_is_the_same_with_and_without_cache)
 {
-	char *cmd, *plain = NULL, *cold = NULL, *warm = NULL;
+	char *tool = tu_tool("fixdep"), *cmd;
+	char *plain = NULL, *cold = NULL, *warm = NULL;
 
 	tu_write("a.c", "#include \"a.h\"\nCONFIG_X CONFIG_Y_MODULE\n");
 	tu_write("a.h", "CONFIG_Y CONFIG_Z\n");
 	tu_write("b.h", "CONFIG_X CONFIG_W\n");
 	tu_write(".a.o.d", "a.o: a.c a.h b.h\n");
-	cr_assert(asprintf(&cmd, "%s --compat=linux-6.3 .a.o.d a.o cc",
-			   tu_tool("fixdep")) > 0);
+	cr_assert(asprintf(&cmd, "%s --compat=linux-6.3 .a.o.d a.o cc", tool) >
+		  0);
 	cr_assert_eq(tu_run(cmd, NULL, &plain, NULL), 0);
 	setenv("KDEP_CACHE", "cache", 1);
 	cr_assert_eq(tu_run(cmd, NULL, &cold, NULL), 0);
@@ -245,6 +246,7 @@ Test(cache, fixdep_output_is_the_same_with_and_without_cache)
 	cr_assert_str_eq(plain, cold);
 	cr_assert_str_eq(plain, warm);
 	cr_assert_eq(access("cache/scan.idx", F_OK), 0);
+	free(tool);
 	free(cmd);
 	free(plain);
 	free(cold);
@@ -253,14 +255,14 @@ Test(cache, fixdep_output_is_the_same_with_and_without_cache)
 
 Test(cache, off_by_default_so_nothing_new_is_written)
 {
-	char *cmd;
+	char *tool = tu_tool("fixdep"), *cmd;
 
 	tu_write("a.c", "CONFIG_X\n");
 	tu_write(".a.o.d", "a.o: a.c\n");
 	unsetenv("KDEP_CACHE");
-	cr_assert(asprintf(&cmd, "%s .a.o.d a.o cc > out", tu_tool("fixdep")) >
-		  0);
+	cr_assert(asprintf(&cmd, "%s .a.o.d a.o cc > out", tool) > 0);
 	cr_assert_eq(tu_run(cmd, NULL, NULL, NULL), 0);
 	cr_assert_eq(access("cache", F_OK), -1);
+	free(tool);
 	free(cmd);
 }

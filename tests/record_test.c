@@ -426,11 +426,11 @@ Test(record, stat_not_older_than_the_record_is_hashed_again)
 
 Test(record, fixdep_record_keeps_the_cmd_output_identical)
 {
-	char *cmd, *plain = NULL, *rec = NULL;
+	char *tool = tu_tool("fixdep"), *cmd, *plain = NULL, *rec = NULL;
 
 	tree();
 	cr_assert(asprintf(&cmd, "%s --compat=linux-6.3 .a.o.d a.o 'cc a.c'",
-			   tu_tool("fixdep")) > 0);
+			   tool) > 0);
 	cr_assert_eq(tu_run(cmd, NULL, &plain, NULL), 0);
 	cr_assert_eq(access(".a.o.kdep", F_OK), -1);
 	setenv("KDEP_RECORD", "1", 1);
@@ -438,6 +438,7 @@ Test(record, fixdep_record_keeps_the_cmd_output_identical)
 	unsetenv("KDEP_RECORD");
 	cr_assert_str_eq(plain, rec);
 	cr_assert_eq(access(".a.o.kdep", F_OK), 0, "KDEP_RECORD=1 records");
+	free(tool);
 	free(cmd);
 	free(plain);
 	free(rec);
@@ -445,11 +446,11 @@ Test(record, fixdep_record_keeps_the_cmd_output_identical)
 
 Test(record, kdep_stale_exit_codes)
 {
-	char *cmd, *out = NULL;
+	char *tool = tu_tool("kdep"), *cmd, *out = NULL;
 
 	tree();
 	build("cc a.c");
-	cr_assert(asprintf(&cmd, "%s stale -v a.o", tu_tool("kdep")) > 0);
+	cr_assert(asprintf(&cmd, "%s stale -v a.o", tool) > 0);
 	cr_assert_eq(tu_run(cmd, NULL, &out, NULL), 0, "%s", out);
 	cr_assert_str_empty(out);
 	free(out);
@@ -461,7 +462,8 @@ Test(record, kdep_stale_exit_codes)
 	/* a record that cannot be read at all is an error, not an answer */
 	unlink(".a.o.kdep");
 	cr_assert_eq(mkdir(".a.o.kdep", 0755), 0);
-	cr_assert(asprintf(&cmd, "%s stale a.o", tu_tool("kdep")) > 0);
+	cr_assert(asprintf(&cmd, "%s stale a.o", tool) > 0);
 	cr_assert_eq(tu_run(cmd, NULL, NULL, NULL), 2);
+	free(tool);
 	free(cmd);
 }
