@@ -7,7 +7,7 @@
  * Called like fixdep (after the mode word), it reads the depfile and then
  * does the least any fixdep must do with each prerequisite listed - and
  * nothing else: no scanning, no output.  "read": read it whole (open,
- * fstat, read, close, into one reused buffer), as any run without a cache
+ * read to EOF into one reused buffer, close), as any run without a cache
  * must.  "stat": stat() it, as a cache keyed by stat data must.  Linked
  * like tools/fixdep.  The benchmark shows how close ours and upstream's
  * come to these.
@@ -24,7 +24,11 @@ static size_t cap;
 
 static int statonly;
 
-/* Read path whole into buf (or only stat it); its length or -1. */
+/*
+ * Read path whole into buf (or only stat it); its length or -1.  The
+ * least a safe read can do: open, read into a reused buffer until read()
+ * says EOF, close - a short read is not trusted to be the end.
+ */
 static long slurp(const char *path)
 {
 	struct stat st;
@@ -36,21 +40,18 @@ static long slurp(const char *path)
 		return stat(path, &st) < 0 ? -1 : 0;
 	if ((fd = open(path, O_RDONLY)) < 0)
 		return -1;
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return -1;
-	}
-	if ((size_t)st.st_size + 1 > cap) {
-		cap = (size_t)st.st_size + 1;
-		free(buf);
-		if (!(buf = malloc(cap)))
-			exit(3);
-	}
-	while (n < (size_t)st.st_size &&
-	       (r = read(fd, buf + n, (size_t)st.st_size - n)) > 0)
+	for (;;) {
+		if (n + 1 >= cap) {
+			cap = cap ? 2 * cap : 65536;
+			if (!(buf = realloc(buf, cap)))
+				exit(3);
+		}
+		if ((r = read(fd, buf + n, cap - n - 1)) <= 0)
+			break;
 		n += (size_t)r;
+	}
 	close(fd);
-	return (long)n;
+	return r < 0 ? -1 : (long)n;
 }
 
 int main(int argc, char *argv[])
