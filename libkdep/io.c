@@ -31,6 +31,28 @@ static int typecheck(int fd, const char *path, struct stat *st)
 }
 
 /*
+ * A full buffer: find out what the file is first if not known yet (a
+ * regular file says how big it is), then make room for the rest.
+ */
+static int growfor(int fd, const char *path, struct kdep_buf *b,
+		   size_t *want, int *lazy)
+{
+	struct stat st;
+	size_t more = b->len < 4096 ? 4096 : b->len;
+	int e;
+
+	if (*lazy) {
+		if ((e = typecheck(fd, path, &st)) < 0)
+			return e;
+		*lazy = 0;
+		*want = (size_t)st.st_size;
+	}
+	if (*want != (size_t)-1 && *want > b->len)
+		more = *want - b->len;
+	return kdep_bufreserve(b, more) < 0 ? KDEP_ENOMEM : 0;
+}
+
+/*
  * Read want bytes (what fstat said) or to EOF if that comes first, looping:
  * a read() may return short (FUSE, NFS, a signal) - upstream fixdep once
  * failed half the builds of a package manager with "fixdep: read: Success".
@@ -49,34 +71,25 @@ static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint,
 		   size_t want, int lazy)
 {
 	struct stat st;
-	size_t more, room;
 	int e;
 
 	b->len = 0;
 	if (kdep_bufreserve(b, hint) < 0)
 		return KDEP_ENOMEM;
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
-		if (b->len + 1 >= b->cap) {
-			if (lazy) {
-				if ((e = typecheck(fd, path, &st)) < 0)
-					return e;
-				lazy = 0;
-				want = (size_t)st.st_size;
-			}
-			more = b->len < 4096 ? 4096 : b->len;
-			if (want != (size_t)-1 && want > b->len)
-				more = want - b->len;
-			if (kdep_bufreserve(b, more) < 0)
-				return KDEP_ENOMEM;
-		}
+		if (b->len + 1 >= b->cap &&
+		    (e = growfor(fd, path, b, &want, &lazy)) < 0)
+			return e;
 		room = b->cap - b->len - 1;
 		if (want - b->len < room) /* want is -1 when not known */
 			room = want - b->len;
 		n = read(fd, b->data + b->len, room);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* at once nothing, or nothing yet: what is this file? */
 		if (lazy && (n == 0 ? b->len == 0 : n < 0 && errno == EAGAIN)) {
 			if ((e = typecheck(fd, path, &st)) < 0)
 				return e;
@@ -95,6 +108,17 @@ static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint,
 	return 0;
 }
 
+/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+static int openread(const char *path, int *fd)
+{
+	do
+		*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	while (*fd < 0 && errno == EINTR);
+	if (*fd < 0)
+		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
+	return 0;
+}
+
 /* Without st, the first read has this much room (64 KiB with the NUL). */
 #define QUICKROOM (64 * 1024 - 1)
 
@@ -102,12 +126,8 @@ int kdep_readfile(const char *path, struct kdep_buf *b, struct stat *st)
 {
 	int fd, r;
 
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
-	do
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
+	if ((r = openread(path, &fd)) < 0)
+		return r;
 	if (!st)
 		r = readall(fd, path, b, QUICKROOM, (size_t)-1, 1);
 	else if ((r = typecheck(fd, path, st)) == 0)
@@ -121,11 +141,8 @@ int kdep_readhead(const char *path, struct kdep_buf *b, size_t max)
 {
 	int fd, r;
 
-	do
-		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
+	if ((r = openread(path, &fd)) < 0)
+		return r;
 	r = readall(fd, path, b, max, max, 1);
 	close(fd);
 	return r;
