@@ -19,16 +19,18 @@
  *
  * key = kdep_quickhash() of the path, seeded with the XXH64 of the scan
  * options: a word-at-a-time hash (hash.c), as a key and a checksum are
- * computed for every header of every run.  flags bit 0: the stat
- * data may be trusted.  Lookup: the slots from key mod nslots on, to an
- * empty one, for the entry of that key (linear probing); the entry is used
- * only if its checksum, key and path match.  Slots are 4 bytes so that the
- * table is 256 KiB: a warm run touches a few hundred random slots, and
- * each 64 KiB of table it touches costs a page fault.  If the file's stat data equal
+ * computed for every header of every run.  flags bit 0: the stat data may
+ * be trusted.  Lookup: the slots from key mod nslots on, up to an empty
+ * one, for the entry with that key (linear probing); the entry is used
+ * only if its checksum, key and path match.  If the file's stat data equal
  * the entry's and it is trusted, the file is not read.  Otherwise the file
  * is read and hashed: the same content hash reuses the symbols (a touch or
  * a checkout back and forth), else the file is scanned.  Then a new entry
  * is appended and its slot pointed at it.
+ *
+ * Slots are 4 bytes, so that the table is 256 KiB: a warm run looks at a
+ * few hundred random slots, and each 64 KiB of table it touches costs a
+ * page fault (a few microseconds on a VM).
  *
  * Racy rule: stat data are trusted only for a file whose mtime and ctime
  * are older than the filesystem's time before the file was read (the
