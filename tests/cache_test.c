@@ -148,17 +148,28 @@ Test(cache, garbage_cache_file_is_replaced)
 	free(s);
 }
 
-/* Flip every byte of the data area in turn: answers must not change. */
-Test(cache, damaged_entries_are_never_believed)
+/* Where the entries start in a cache file: header and slots (cache.c). */
+#define DATA (24 + 65536 * 4)
+
+/* A cache holding the one entry of a.h; its bytes, their count in *len. */
+static char *onecached(size_t *len)
 {
-	size_t len, i, hdr = 24 + 65536 * 4;
-	char *idx, *s;
+	char *idx;
 
 	tu_write("a.h", "CONFIG_AAA\n");
 	tu_setmtime("a.h", 1000, 0);
 	free(scan("a.h", &opts, NULL));
-	idx = tu_read("cache/scan.idx", &len);
-	cr_assert_gt(len, hdr);
+	idx = tu_read("cache/scan.idx", len);
+	cr_assert_gt(*len, DATA);
+	return idx;
+}
+
+/* Flip every byte of the data area in turn: answers must not change. */
+Test(cache, damaged_entries_are_never_believed)
+{
+	size_t len, i, hdr = DATA;
+	char *idx = onecached(&len), *s;
+
 	for (i = hdr; i < len; i++) {
 		idx[i] ^= 0x55;
 		tu_writen("cache/scan.idx", idx, len);
@@ -173,14 +184,9 @@ Test(cache, damaged_entries_are_never_believed)
 /* Point every slot into the middle of an entry, or past the end. */
 Test(cache, damaged_slots_are_never_believed)
 {
-	size_t len, i, k, hdr = 24 + 65536 * 4;
-	char *idx, *s;
+	size_t len, i, k, hdr = DATA;
+	char *idx = onecached(&len), *s;
 
-	tu_write("a.h", "CONFIG_AAA\n");
-	tu_setmtime("a.h", 1000, 0);
-	free(scan("a.h", &opts, NULL));
-	idx = tu_read("cache/scan.idx", &len);
-	cr_assert_gt(len, hdr);
 	/* inside the key, checksum, lengths; at and past the end */
 	size_t at[] = {1, 7, 8, 15, 16, 84, 88, 96, len - hdr - 1, len - hdr,
 		       len - hdr + 4};
