@@ -497,6 +497,28 @@ Test(hostile, dependency_that_is_a_dangling_symlink)
 		    "No such file or directory\n");
 }
 
+/* A device is no header: refused, the endless one after one buffer. */
+Test(hostile, dependency_that_is_a_device, .timeout = 60)
+{
+	static const char *const devs[] = {"/dev/null", "/dev/zero"};
+	size_t i;
+
+	tree();
+	for (i = 0; i < 2; i++) {
+		char *dep, *err;
+
+		cr_assert(asprintf(&dep, "a.o: a.c %s\n", devs[i]) > 0);
+		cr_assert(asprintf(&err, "fixdep: error reading file: %s: "
+					 "not a regular file\n",
+				   devs[i]) > 0);
+		tu_write("a.d", dep);
+		expect_fail(run(NULL, "fixdep a.d a.o cc"), 2, err);
+		expect_fail(run(NULL, "fixdep --cache=c a.d a.o cc"), 2, err);
+		free(dep);
+		free(err);
+	}
+}
+
 /* root reads anything, so as root the tool runs as nobody. */
 Test(hostile, unreadable_dependency)
 {
