@@ -8,9 +8,10 @@
  *	PROGRAM ARG... CORPUS/NNNNN/depfile TARGET CMDLINE
  * with TARGET and CMDLINE from NNNNN/argv, and standard output to
  * /dev/null (or OUTDIR/NNNNN.out, to compare).  Prints one line:
- *	<seconds> <peak RSS KiB> <calls> <failed calls> <CPU seconds>
- * where CPU seconds add up the calls' user and system time: on a busy
- * machine that figure moves far less than the wall time.
+ *	<seconds> <peak RSS KiB> <calls> <failed calls> <CPU seconds> <faults>
+ * where CPU seconds add up the calls' user and system time (on a busy
+ * machine that figure moves far less than the wall time) and faults is the
+ * mean number of page faults per call (each costs microseconds on a VM).
  * The corpus layout is described at the top of tests/compat/run.
  */
 #define _GNU_SOURCE
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
 	size_t nnames = 0, cap = 0, i, len;
 	long maxrss = 0;
 	double cpu = 0;
+	long faults = 0;
 	int failed = 0, nargs;
 	struct timespec t0, t1;
 	struct dirent *d;
@@ -138,13 +140,15 @@ int main(int argc, char **argv)
 			maxrss = ru.ru_maxrss;
 		cpu += (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
 		       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+		faults += ru.ru_minflt + ru.ru_majflt;
 		free(av);
 		free(dep);
 		free(out);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%.4f %ld %zu %d %.4f\n",
+	printf("%.4f %ld %zu %d %.4f %.1f\n",
 	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       maxrss, nnames, failed, cpu);
+	       maxrss, nnames, failed, cpu,
+	       nnames ? (double)faults / (double)nnames : 0.0);
 	return 0;
 }
