@@ -86,9 +86,12 @@ KDEP_API void kdep_buffree(struct kdep_buf *b);
 
 /*
  * Read a whole regular file into b (replacing its contents), looping over
- * short reads and EINTR.  st, if not NULL, receives the fstat data.
- * Errors name the path: "error opening file: PATH: strerror" (KDEP_EIO).
- * Directories, FIFOs and other non-regular files are refused, never waited on.
+ * short reads and EINTR.  st, if not NULL, receives the fstat data; without
+ * it there is no fstat unless a read looks odd (cheaper for many small
+ * files).  Errors name the path: "error opening file: PATH: strerror"
+ * (KDEP_EIO).  Directories, devices, FIFOs and other non-regular files are
+ * refused, never waited on (without st, a FIFO whose writer has already
+ * written and gone reads as a file).
  */
 KDEP_API int kdep_readfile(const char *path, struct kdep_buf *b,
 			   struct stat *st);
