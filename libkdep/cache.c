@@ -20,7 +20,9 @@
  * key = kdep_quickhash() of the path, seeded with the XXH64 of the scan
  * options: a word-at-a-time hash (hash.c), as a key and a checksum are
  * computed for every header of every run.  flags bit 0: the stat data may
- * be trusted.  Lookup: the slots from key mod nslots on, up to an empty
+ * be trusted; bit 1: a folder listing - the path is the folder's with a
+ * '/' appended, the symbols are its entries' names, the hash is 0 (records
+ * ask which stamps exist: include/config holds hundreds).  Lookup: the slots from key mod nslots on, up to an empty
  * one, for the entry with that key (linear probing); the entry is used
  * only if its checksum, key and path match.  If the file's stat data equal
  * the entry's and it is trusted, the file is not read.  Otherwise the file
@@ -45,6 +47,7 @@
  * bytes or with the slot table full, a writer renames a fresh empty cache
  * over the old one; running readers keep the old file until they exit.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -65,6 +68,8 @@
 #define SLOTSIZE 4u
 #define DATASTART (HDRSIZE + NSLOTS * SLOTSIZE)
 #define ENTRYHDR 96u
+#define TRUSTED 1u
+#define LISTING 2u
 
 struct kdep_cache {
 	char *path;           /* DIR/scan.idx */
@@ -267,9 +272,13 @@ static size_t entrylen(const struct kdep_cache *c, size_t off)
 	return len > c->mapsize - off ? 0 : len;
 }
 
-/* The verified entry for key and path in the mapped file, or NULL. */
+/*
+ * The verified entry for key and path in the mapped file, or NULL; a
+ * listing only if listing is LISTING.
+ */
 static const unsigned char *findentry(const struct kdep_cache *c,
-				      uint64_t key, const char *path)
+				      uint64_t key, const char *path,
+				      uint32_t listing)
 {
 	size_t i, n, len, plen = strlen(path);
 
@@ -285,7 +294,8 @@ static const unsigned char *findentry(const struct kdep_cache *c,
 			continue;
 		if (get64(e + 8) != kdep_quickhash(e + 16, len - 16, 0) ||
 		    get32(e + 84) != plen ||
-		    memcmp(e + ENTRYHDR, path, plen) != 0)
+		    memcmp(e + ENTRYHDR, path, plen) != 0 ||
+		    (get32(e + 80) & LISTING) != listing)
 			return NULL;
 		return e;
 	}
@@ -318,6 +328,25 @@ static int emitnames(const char *p, const char *end, kdep_symfn fn,
 	return 0;
 }
 
+/*
+ * Feed the names of the entry just built in c->ent, from byte start on, to
+ * fn.  fn may call back into the cache - a record asks which stamps exist
+ * while a file's names are fed - and that reuses c->ent: feed them from a
+ * buffer of our own.
+ */
+static int emitbuilt(struct kdep_cache *c, size_t start, kdep_symfn fn,
+		     void *ctx)
+{
+	struct kdep_buf mine = c->ent;
+	int e;
+
+	c->ent = (struct kdep_buf){0};
+	e = emitnames(mine.data + start, mine.data + mine.len, fn, ctx);
+	kdep_buffree(&c->ent);
+	c->ent = mine;
+	return e;
+}
+
 static int collect(void *ctx, const char *name, size_t len)
 {
 	struct kdep_cache *c = ctx;
@@ -347,7 +376,8 @@ static void fsnow(struct kdep_cache *c)
 
 /* Build the entry for path in c->ent, symbols already at its end. */
 static void fillentry(struct kdep_cache *c, uint64_t key, const char *path,
-		      const struct stat *st, uint64_t hash, size_t symbytes)
+		      const struct stat *st, uint64_t hash, size_t symbytes,
+		      uint32_t listing)
 {
 	unsigned char *e = (unsigned char *)c->ent.data;
 	size_t plen = strlen(path);
@@ -361,8 +391,10 @@ static void fillentry(struct kdep_cache *c, uint64_t key, const char *path,
 	put64(e + 56, (uint64_t)st->st_ctim.tv_sec);
 	put64(e + 64, (uint64_t)st->st_ctim.tv_nsec);
 	put64(e + 72, hash);
-	put32(e + 80, kdep_before(&st->st_mtim, &c->now) &&
-			      kdep_before(&st->st_ctim, &c->now));
+	put32(e + 80, listing | (kdep_before(&st->st_mtim, &c->now) &&
+					 kdep_before(&st->st_ctim, &c->now)
+				 ? TRUSTED
+				 : 0));
 	put32(e + 84, (uint32_t)plen);
 	put32(e + 88, (uint32_t)symbytes);
 	put32(e + 92, 0);
@@ -442,8 +474,8 @@ int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
 
 	if (stat(path, st) < 0)
 		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
-	e = c->map ? findentry(c, key, path) : NULL;
-	if (e && (get32(e + 80) & 1) && samestat(e, st)) {
+	e = c->map ? findentry(c, key, path, 0) : NULL;
+	if (e && (get32(e + 80) & TRUSTED) && samestat(e, st)) {
 		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
 
 		*hash = get64(e + 72);
@@ -474,8 +506,69 @@ int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
 			return r;
 		symbytes = c->ent.len - ENTRYHDR - strlen(path);
 	}
-	fillentry(c, key, path, st, *hash, symbytes);
+	fillentry(c, key, path, st, *hash, symbytes, 0);
 	store(c, key);
-	return emitnames(c->ent.data + ENTRYHDR + strlen(path),
-			 c->ent.data + c->ent.len, fn, ctx);
+	return emitbuilt(c, ENTRYHDR + strlen(path), fn, ctx);
+}
+
+/* The names in folder dir (but . and ..) after the entry header in c->ent. */
+static int listnames(struct kdep_cache *c, const char *dir)
+{
+	struct dirent *d;
+	DIR *dp;
+	int e = 0;
+
+	if (!(dp = opendir(dir)))
+		return kdep_errno(KDEP_EIO, "cannot list %s", dir);
+	while (e == 0 && (errno = 0, d = readdir(dp))) {
+		const char *n = d->d_name;
+
+		if (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])))
+			continue;
+		if (kdep_bufadd(&c->ent, n, strlen(n) + 1) < 0)
+			e = KDEP_ENOMEM;
+	}
+	if (e == 0 && errno)
+		e = kdep_errno(KDEP_EIO, "cannot list %s", dir);
+	closedir(dp);
+	return e;
+}
+
+int kdep_cache_list(struct kdep_cache *c, const char *dir, kdep_symfn fn,
+		    void *ctx)
+{
+	struct kdep_buf path = {0};
+	const unsigned char *e;
+	struct stat st;
+	uint64_t key;
+	int r;
+
+	if (stat(dir, &st) < 0)
+		return kdep_errno(KDEP_EIO, "cannot list %s", dir);
+	if (kdep_bufprintf(&path, "%s/", dir) < 0)
+		return KDEP_ENOMEM;
+	key = keyof(c, path.data);
+	e = c->map ? findentry(c, key, path.data, LISTING) : NULL;
+	if (e && (get32(e + 80) & TRUSTED) && samestat(e, &st)) {
+		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
+
+		kdep_buffree(&path);
+		return emitnames(names, names + get32(e + 88), fn, ctx);
+	}
+	/* "now" before the listing: a change after it dates the folder later */
+	fsnow(c);
+	c->ent.len = 0;
+	if (kdep_bufreserve(&c->ent, ENTRYHDR + path.len) < 0) {
+		kdep_buffree(&path);
+		return KDEP_ENOMEM;
+	}
+	c->ent.len = ENTRYHDR + path.len;
+	if ((r = listnames(c, dir)) == 0) {
+		fillentry(c, key, path.data, &st, 0,
+			  c->ent.len - ENTRYHDR - path.len, LISTING);
+		store(c, key);
+		r = emitbuilt(c, ENTRYHDR + path.len, fn, ctx);
+	}
+	kdep_buffree(&path);
+	return r;
 }

@@ -81,7 +81,7 @@ static inline int addline(struct kdep_buf *b, const char *head,
 static int seen(struct run *r, int kind, const char *path,
 		const struct stat *st, uint64_t hash)
 {
-	struct kdep_seen s = {kind, path, st, hash, 0};
+	struct kdep_seen s = {kind, path, st, hash, 0, st != NULL};
 
 	return r->f->seen ? r->f->seen(r->f->seenctx, &s) : 0;
 }
@@ -99,11 +99,33 @@ static void freeset(void *set)
 	kdep_nameset_free(set);
 }
 
+static int addname(void *set, const char *name, size_t len)
+{
+	return kdep_nameset_add(set, name, len) < 0 ? KDEP_ENOMEM : 0;
+}
+
+/* The names in folder dir into set; KDEP_EIO (errno set) if unlistable. */
+static int listdir(struct run *r, const char *dir, struct kdep_nameset *set)
+{
+	struct dirent *d;
+	DIR *dp;
+	int e = 0;
+
+	if (r->f->cache)
+		return kdep_cache_list(r->f->cache, dir, addname, set);
+	if (!(dp = opendir(dir)))
+		return KDEP_EIO;
+	while (e == 0 && (d = readdir(dp)))
+		e = addname(set, d->d_name, strlen(d->d_name));
+	closedir(dp);
+	return e;
+}
+
 /*
- * 0 if path certainly does not exist, 1 if it may.  Records name every
- * stamp, and most stamps do not exist: listing their folder once per run
- * replaces hundreds of failing stat() calls.  A folder that cannot be
- * listed answers "may".
+ * 0 if path does not exist, 2 if it does, 1 if its folder could not be
+ * listed (it may).  Records name every stamp, and most stamps do not
+ * exist: listing their folder once per run (or taking the listing from
+ * the cache) replaces hundreds of stat() calls.
  */
 static int mayexist(struct run *r, const char *path)
 {
@@ -111,9 +133,7 @@ static int mayexist(struct run *r, const char *path)
 	const char *base = slash ? slash + 1 : path;
 	size_t dlen = slash ? (size_t)(slash - path) : 0;
 	struct kdep_nameset *set;
-	struct dirent *d;
 	void **val;
-	DIR *dir;
 	int e;
 
 	if (!r->dirs && !(r->dirs = kdep_nameset_new()))
@@ -121,28 +141,39 @@ static int mayexist(struct run *r, const char *path)
 	if ((e = kdep_nameset_put(r->dirs, path, dlen, &val)) < 0)
 		return e;
 	if (e == 0) /* listed before; NULL: could not be listed */
-		return !*val || kdep_nameset_has(*val, base, strlen(base));
+		return !*val ? 1 : 2 * kdep_nameset_has(*val, base, strlen(base));
 	r->dir.len = 0;
-	if (kdep_bufadd(&r->dir, slash ? path : ".", slash ? dlen : 1) < 0)
+	if (kdep_bufadd(&r->dir, slash ? path : ".", slash ? dlen : 1) < 0 ||
+	    !(set = kdep_nameset_new()))
 		return KDEP_ENOMEM;
-	dir = opendir(r->dir.data);
-	if (!dir && errno != ENOENT)
-		return 1;
-	if (!(set = kdep_nameset_new())) {
-		if (dir)
-			closedir(dir);
-		return KDEP_ENOMEM;
-	}
-	for (e = 0; e == 0 && dir && (d = readdir(dir));)
-		e = kdep_nameset_add(set, d->d_name, strlen(d->d_name)) < 0;
-	if (dir)
-		closedir(dir);
-	if (e) {
+	e = listdir(r, r->dir.data, set);
+	if (e == KDEP_EIO && errno == ENOENT)
+		e = 0; /* no folder, no stamps */
+	if (e < 0) {
 		kdep_nameset_free(set);
-		return KDEP_ENOMEM;
+		return e == KDEP_ENOMEM ? e : 1;
 	}
 	*val = set;
-	return kdep_nameset_has(set, base, strlen(base));
+	return 2 * kdep_nameset_has(set, base, strlen(base));
+}
+
+/*
+ * Tell seen about a stamp: whether it exists, nothing more.  Stamps are
+ * empty files kconfig touches when a symbol changes; a record keeps no
+ * stat data for them and judges them by time when checked (record.c).
+ */
+static int stampseen(struct run *r, const char *path)
+{
+	struct kdep_seen s = {KDEP_SEEN_STAMP, path, NULL, 0, 0, 0};
+	struct stat st;
+	int e;
+
+	if (!r->f->seen)
+		return 0;
+	if ((e = mayexist(r, path)) < 0)
+		return e;
+	s.present = e == 2 || (e == 1 && stat(path, &st) == 0);
+	return r->f->seen(r->f->seenctx, &s);
 }
 
 /* Tell seen about a file fixdep lists but does not scan: hash or absence. */
@@ -165,7 +196,7 @@ static int hashonly(struct run *r, int kind, const char *path)
 		 * fixdep itself never reads these files, so it must not
 		 * fail for them: a record notes what it could not hash.
 		 */
-		struct kdep_seen u = {kind, path, NULL, 0, 1};
+		struct kdep_seen u = {kind, path, NULL, 0, 1, 1};
 
 		if (errno == ENOENT || errno == ENOTDIR)
 			return seen(r, kind, path, NULL, 0);
@@ -185,7 +216,7 @@ static int printstamp(struct run *r, const char *dir, const char *name,
 	    (e = addline(r->out, "    $(wildcard ", r->stamp.data,
 			 r->stamp.len, ") \\\n")) < 0)
 		return e;
-	return hashonly(r, KDEP_SEEN_STAMP, r->stamp.data);
+	return stampseen(r, r->stamp.data);
 }
 
 static int usesym(void *ctx, const char *name, size_t len)

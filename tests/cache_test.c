@@ -272,3 +272,103 @@ Test(cache, off_by_default_so_nothing_new_is_written)
 	free(tool);
 	free(cmd);
 }
+
+/* ---- folder listings: which stamps exist ---- */
+
+static int logstamp(void *ctx, const struct kdep_seen *s)
+{
+	if (s->kind == KDEP_SEEN_STAMP)
+		cr_assert_eq(kdep_bufprintf(ctx, "%s:%s ", s->path,
+					    s->present ? "yes" : "no"),
+			     0);
+	return 0;
+}
+
+/* Run fixdep on a.o with the cache; the stamps it saw, and whether. */
+static char *stamps(void)
+{
+	struct kdep_fixdep f = {0};
+	struct kdep_buf out = {0}, log = {0};
+	struct kdep_cache *c;
+
+	f.prof = kdep_profile("linux-6.3");
+	f.depfile = "a.d";
+	f.target = "a.o";
+	f.cmdline = "cc";
+	f.seen = logstamp;
+	f.seenctx = &log;
+	cr_assert_eq(kdep_cache_open(&c, "cache", &f.prof->scan), 0);
+	f.cache = c;
+	cr_assert_eq(kdep_bufputs(&log, ""), 0);
+	cr_assert_eq(kdep_fixdep(&f, &out), 0, "%s", kdep_errmsg());
+	kdep_cache_close(c);
+	kdep_buffree(&out);
+	return log.data;
+}
+
+static off_t cachesize(void)
+{
+	struct stat st;
+
+	cr_assert_eq(stat("cache/scan.idx", &st), 0);
+	return st.st_size;
+}
+
+Test(cache, stamp_listing_is_reused_while_the_folder_is_unchanged)
+{
+	char *s;
+	off_t size;
+
+	tu_write("a.c", "CONFIG_A CONFIG_B\n");
+	tu_write("a.d", "a.o: a.c\n");
+	tu_write("include/config/A", "");
+	tu_settle("include/config/A");
+	s = stamps();
+	cr_assert_str_eq(s, "include/config/A:yes include/config/B:no ");
+	free(s);
+	size = cachesize();
+	s = stamps();
+	cr_assert_str_eq(s, "include/config/A:yes include/config/B:no ");
+	cr_assert_eq(cachesize(), size, "listed again, not reused");
+	free(s);
+}
+
+Test(cache, stamp_listing_follows_the_folder)
+{
+	char *s;
+
+	tu_write("a.c", "CONFIG_A CONFIG_B\n");
+	tu_write("a.d", "a.o: a.c\n");
+	tu_write("include/config/A", "");
+	tu_settle("include/config/A");
+	free(stamps());
+	tu_write("include/config/B", "");
+	s = stamps();
+	cr_assert_str_eq(s, "include/config/A:yes include/config/B:yes ");
+	free(s);
+	unlink("include/config/A");
+	s = stamps();
+	cr_assert_str_eq(s, "include/config/A:no include/config/B:yes ");
+	free(s);
+}
+
+Test(cache, a_listing_is_never_taken_for_a_file)
+{
+	struct kdep_cache *c;
+	struct kdep_buf b = {0};
+	struct stat st;
+	uint64_t h;
+
+	tu_write("a.c", "CONFIG_A\n");
+	tu_write("a.d", "a.o: a.c\n");
+	tu_write("include/config/A", "");
+	tu_settle("include/config/A");
+	free(stamps());
+	/* the listing's own key: the folder's path with '/' appended */
+	cr_assert_eq(kdep_cache_open(&c, "cache", &opts), 0);
+	cr_assert_lt(kdep_cache_scan(c, "include/config/", addname, &b, &h,
+				     &st),
+		     0, "a folder read as a file: %s", b.data);
+	kdep_cache_close(c);
+	kdep_buffree(&b);
+}

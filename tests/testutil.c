@@ -163,6 +163,22 @@ int tu_run(const char *cmd, const char *stdin_text, char **out, char **err)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+void tu_settle(const char *path)
+{
+	struct timespec nap = {0, 1000000};
+	struct stat a, b;
+
+	cr_assert(stat(path, &a) == 0, "stat %s: %s", path, strerror(errno));
+	do {
+		nanosleep(&nap, NULL);
+		tu_write(".settle", "");
+		cr_assert(stat(".settle", &b) == 0);
+	} while (b.st_ctim.tv_sec < a.st_ctim.tv_sec ||
+		 (b.st_ctim.tv_sec == a.st_ctim.tv_sec &&
+		  b.st_ctim.tv_nsec <= a.st_ctim.tv_nsec));
+	unlink(".settle");
+}
+
 void tu_setmtime(const char *path, long long sec, long nsec)
 {
 	struct timespec ts[2];

@@ -22,5 +22,11 @@ char *tu_tool(const char *name);
 int tu_run(const char *cmd, const char *stdin_text, char **out, char **err);
 /* Set a file's mtime (and atime) to sec.nsec. */
 void tu_setmtime(const char *path, long long sec, long nsec);
+/*
+ * Wait until the filesystem's clock has moved past path's ctime: what is
+ * written from then on is strictly newer, as an object built after
+ * kconfig touched its stamps is.
+ */
+void tu_settle(const char *path);
 
 #endif
