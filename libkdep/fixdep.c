@@ -38,6 +38,8 @@ struct run {
 	struct kdep_buf file;       /* the file being scanned */
 	struct kdep_buf stamp;      /* the stamp path being printed */
 	struct kdep_buf dir;        /* a stamp's folder */
+	void **lastdir;             /* its slot in dirs: NULL, or its names */
+	struct kdep_buf lastdirpath;
 };
 
 static int matches(const char *const *suffixes, const char *s, size_t len)
@@ -104,21 +106,39 @@ static int addname(void *set, const char *name, size_t len)
 	return kdep_nameset_add(set, name, len) < 0 ? KDEP_ENOMEM : 0;
 }
 
-/* The names in folder dir into set; KDEP_EIO (errno set) if unlistable. */
-static int listdir(struct run *r, const char *dir, struct kdep_nameset *set)
+/*
+ * List the folder of a stamp path (dlen bytes of it; none: ".") into a
+ * new set at *r->lastdir, left NULL if it cannot be listed.
+ */
+static int listdir(struct run *r, const char *path, size_t dlen)
 {
+	struct kdep_nameset *set = kdep_nameset_new();
 	struct dirent *d;
 	DIR *dp;
 	int e = 0;
 
-	if (r->f->cache)
-		return kdep_cache_list(r->f->cache, dir, addname, set);
-	if (!(dp = opendir(dir)))
-		return KDEP_EIO;
-	while (e == 0 && (d = readdir(dp)))
-		e = addname(set, d->d_name, strlen(d->d_name));
-	closedir(dp);
-	return e;
+	r->dir.len = 0;
+	if (!set || kdep_bufadd(&r->dir, dlen ? path : ".", dlen ? dlen : 1) < 0) {
+		kdep_nameset_free(set);
+		return KDEP_ENOMEM;
+	}
+	if (r->f->cache) {
+		e = kdep_cache_list(r->f->cache, r->dir.data, addname, set);
+	} else if ((dp = opendir(r->dir.data))) {
+		while (e == 0 && (d = readdir(dp)))
+			e = addname(set, d->d_name, strlen(d->d_name));
+		closedir(dp);
+	} else {
+		e = KDEP_EIO;
+	}
+	if (e == KDEP_EIO && errno == ENOENT)
+		e = 0; /* no folder, no stamps */
+	if (e < 0) {
+		kdep_nameset_free(set);
+		return e == KDEP_ENOMEM ? e : 0;
+	}
+	*r->lastdir = set;
+	return 0;
 }
 
 /*
@@ -133,27 +153,26 @@ static int mayexist(struct run *r, const char *path)
 	const char *base = slash ? slash + 1 : path;
 	size_t dlen = slash ? (size_t)(slash - path) : 0;
 	struct kdep_nameset *set;
-	void **val;
 	int e;
 
-	if (!r->dirs && !(r->dirs = kdep_nameset_new()))
-		return KDEP_ENOMEM;
-	if ((e = kdep_nameset_put(r->dirs, path, dlen, &val)) < 0)
-		return e;
-	if (e == 0) /* listed before; NULL: could not be listed */
-		return !*val ? 1 : 2 * kdep_nameset_has(*val, base, strlen(base));
-	r->dir.len = 0;
-	if (kdep_bufadd(&r->dir, slash ? path : ".", slash ? dlen : 1) < 0 ||
-	    !(set = kdep_nameset_new()))
-		return KDEP_ENOMEM;
-	e = listdir(r, r->dir.data, set);
-	if (e == KDEP_EIO && errno == ENOENT)
-		e = 0; /* no folder, no stamps */
-	if (e < 0) {
-		kdep_nameset_free(set);
-		return e == KDEP_ENOMEM ? e : 1;
+	/* stamps come in runs from one folder: look it up once per run */
+	if (!r->lastdir || dlen != r->lastdirpath.len ||
+	    memcmp(path, r->lastdirpath.data, dlen) != 0) {
+		if (!r->dirs && !(r->dirs = kdep_nameset_new()))
+			return KDEP_ENOMEM;
+		if ((e = kdep_nameset_put(r->dirs, path, dlen, &r->lastdir)) <
+		    0)
+			return e;
+		r->lastdirpath.len = 0;
+		if (kdep_bufadd(&r->lastdirpath, path, dlen) < 0) {
+			r->lastdir = NULL;
+			return KDEP_ENOMEM;
+		}
+		if (e == 1 && (e = listdir(r, path, dlen)) < 0)
+			return e;
 	}
-	*val = set;
+	if (!(set = *r->lastdir)) /* could not be listed */
+		return 1;
 	return 2 * kdep_nameset_has(set, base, strlen(base));
 }
 
@@ -433,6 +452,7 @@ done:
 		kdep_nameset_each(r.dirs, freeset);
 	kdep_nameset_free(r.dirs);
 	kdep_buffree(&r.dir);
+	kdep_buffree(&r.lastdirpath);
 	kdep_buffree(&r.file);
 	kdep_buffree(&r.stamp);
 	kdep_buffree(&dep);

@@ -66,7 +66,7 @@
 struct entry {
 	char kind; /* 'f' 's' 'a' 'u' */
 	uint64_t hash;
-	struct stat st;
+	const struct stat *st;
 	char *path;
 };
 
@@ -145,7 +145,7 @@ void kdep_record_free(struct kdep_record *r)
 int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 {
 	struct kdep_record *r = ctx;
-	struct entry en = {0};
+	struct entry en;
 
 	/* a path seen twice is recorded twice: checked twice, no harm */
 	if (strchr(s->path, '\n'))
@@ -155,13 +155,11 @@ int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 		  : s->unreadable            ? 'u'
 		  : !s->st                   ? 'a'
 					     : 'f';
-	if (en.kind == 'f') {
-		en.hash = s->hash;
-		en.st = *s->st;
-		/* may have changed while the target was built */
-		if (!kdep_before(&en.st.st_mtim, &r->since))
-			en.kind = 'u';
-	}
+	en.hash = s->hash;
+	en.st = s->st;
+	/* may have changed while the target was built */
+	if (en.kind == 'f' && !kdep_before(&s->st->st_mtim, &r->since))
+		en.kind = 'u';
 	return printentry(&r->text, &en);
 }
 
@@ -292,7 +290,7 @@ static int printentry(struct kdep_buf *b, const struct entry *e)
 	} else {
 		puthex(line + 2, e->hash);
 		line[18] = ' ';
-		n = 19 + stattext(line + 19, &e->st);
+		n = 19 + stattext(line + 19, e->st);
 		line[n++] = ' ';
 	}
 	size_t plen = strlen(e->path);
