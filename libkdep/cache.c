@@ -61,7 +61,8 @@
 #include "internal.h"
 
 #define MAGIC "kdepscn1"
-#define VERSION 3 /* 1: XXH64 keys and checksums; 2: 16-byte slots */
+/* 1: XXH64 keys and checksums; 2: 16-byte slots; 3: 4-byte slots */
+#define VERSION 4
 #define NSLOTS 65536u
 #define MAXDATA (64u << 20)
 #define HDRSIZE 24u

@@ -322,16 +322,30 @@ int kdep_hashfile(const char *path, uint64_t *out, struct stat *st)
 uint64_t kdep_quickhash(const void *p, size_t n, uint64_t seed)
 {
 	const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
-	const unsigned char *b = p;
+	const unsigned char *b = p, *last;
 	uint64_t h = seed ^ (n * k), w;
+	uint32_t lo, hi;
 
-	for (; n >= 8; b += 8, n -= 8) {
-		memcpy(&w, b, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
+	/*
+	 * Whole words, then the tail as the last 8 bytes, overlapping: no
+	 * byte-by-byte copy (most keys and names are short).  The length
+	 * went into h, so overlaps do not make equal inputs of it.
+	 */
+	if (n >= 8) {
+		for (last = b + n - 8; b < last; b += 8) {
+			memcpy(&w, b, 8);
+			h = (h ^ w) * k;
+			h ^= h >> 32;
+		}
+		memcpy(&w, last, 8);
+	} else if (n >= 4) {
+		memcpy(&lo, b, 4);
+		memcpy(&hi, b + n - 4, 4);
+		w = (uint64_t)hi << 32 | lo;
+	} else {
+		w = n ? (uint64_t)b[0] << 16 | (uint64_t)b[n / 2] << 8 | b[n - 1]
+		      : 0;
 	}
-	w = 0;
-	memcpy(&w, b, n);
 	h = (h ^ w) * k;
 	h ^= h >> 29;
 	h *= k;
