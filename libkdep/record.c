@@ -203,13 +203,14 @@ static int digits(uint64_t v)
  * the digits are counted first and written in place, two at a time, in
  * 32-bit arithmetic when v fits (times, sizes and inodes mostly do).
  */
+static const char two[] = "00010203040506070809101112131415161718192021"
+			  "22232425262728293031323334353637383940414243"
+			  "44454647484950515253545556575859606162636465"
+			  "66676869707172737475767778798081828384858687"
+			  "888990919293949596979899";
+
 static char *putu(char *p, uint64_t v)
 {
-	static const char two[] = "00010203040506070809101112131415161718192021"
-				  "22232425262728293031323334353637383940414243"
-				  "44454647484950515253545556575859606162636465"
-				  "66676869707172737475767778798081828384858687"
-				  "888990919293949596979899";
 	int n = digits(v);
 	char *q = p + n;
 	uint32_t w;
@@ -238,18 +239,37 @@ static char *puti(char *p, intmax_t v)
 	return putu(p, (uintmax_t)v);
 }
 
-/* "sec.nnnnnnnnn" */
+/* v < 10^8 as exactly 8 digits at p; returns the end. */
+static char *put8(char *p, uint32_t v)
+{
+	uint32_t hi = v / 10000, lo = v % 10000;
+
+	memcpy(p, two + hi / 100 * 2, 2);
+	memcpy(p + 2, two + hi % 100 * 2, 2);
+	memcpy(p + 4, two + lo / 100 * 2, 2);
+	memcpy(p + 6, two + lo % 100 * 2, 2);
+	return p + 8;
+}
+
+/*
+ * "sec.nnnnnnnnn".  Two of these per file: seconds of ten digits (2001 to
+ * 2286) and the nanoseconds go in fixed-width steps.
+ */
 static char *putts(char *p, const struct timespec *ts)
 {
-	char ns[24];
-	size_t n;
+	uint32_t ns = (uint32_t)ts->tv_nsec;
 
-	p = puti(p, (intmax_t)ts->tv_sec);
+	if (ts->tv_sec >= 1000000000 && ts->tv_sec <= INT64_C(9999999999)) {
+		uint64_t sec = (uint64_t)ts->tv_sec;
+
+		memcpy(p, two + sec / 100000000 * 2, 2);
+		p = put8(p + 2, (uint32_t)(sec % 100000000));
+	} else {
+		p = puti(p, (intmax_t)ts->tv_sec);
+	}
 	*p++ = '.';
-	/* 1000000000 + ns always has 10 digits: drop the leading 1 */
-	n = (size_t)(putu(ns, (uintmax_t)ts->tv_nsec + 1000000000u) - ns);
-	memcpy(p, ns + 1, n - 1);
-	return p + n - 1;
+	*p++ = (char)('0' + ns / 100000000 % 10);
+	return put8(p, ns % 100000000);
 }
 
 /* printf is most of the cost of writing a record: format by hand. */
