@@ -254,9 +254,10 @@ void kdep_cache_close(struct kdep_cache *c)
 	free(c);
 }
 
-static uint64_t keyof(const struct kdep_cache *c, const char *path)
+static uint64_t keyof(const struct kdep_cache *c, const char *path,
+		      size_t plen)
 {
-	uint64_t k = kdep_quickhash(path, strlen(path), c->opthash);
+	uint64_t k = kdep_quickhash(path, plen, c->opthash);
 
 	return k ? k : 1; /* 0 marks an empty slot */
 }
@@ -279,9 +280,9 @@ static size_t entrylen(const struct kdep_cache *c, size_t off)
  */
 static const unsigned char *findentry(const struct kdep_cache *c,
 				      uint64_t key, const char *path,
-				      uint32_t listing)
+				      size_t plen, uint32_t listing)
 {
-	size_t i, n, len, plen = strlen(path);
+	size_t i, n, len;
 
 	for (n = 0, i = key & (NSLOTS - 1); n < NSLOTS;
 	     n++, i = (i + 1) & (NSLOTS - 1)) {
@@ -468,14 +469,15 @@ unlock:
 int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
 		    void *ctx, uint64_t *hash, struct stat *st)
 {
-	uint64_t key = keyof(c, path);
+	size_t plen = strlen(path);
+	uint64_t key = keyof(c, path, plen);
 	const unsigned char *e;
 	size_t symbytes;
 	int r;
 
 	if (stat(path, st) < 0)
 		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
-	e = c->map ? findentry(c, key, path, 0) : NULL;
+	e = c->map ? findentry(c, key, path, plen, 0) : NULL;
 	if (e && (get32(e + 80) & TRUSTED) && samestat(e, st)) {
 		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
 
@@ -488,9 +490,9 @@ int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
 		return r;
 	*hash = kdep_hash(c->file.data, c->file.len, 0);
 	c->ent.len = 0;
-	if (kdep_bufreserve(&c->ent, ENTRYHDR + strlen(path)) < 0)
+	if (kdep_bufreserve(&c->ent, ENTRYHDR + plen) < 0)
 		return KDEP_ENOMEM;
-	c->ent.len = ENTRYHDR + strlen(path);
+	c->ent.len = ENTRYHDR + plen;
 	if (e && get64(e + 72) == *hash) {
 		/* same content, new stat data: reuse the symbols */
 		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
@@ -505,11 +507,11 @@ int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
 		if ((r = kdep_scan(&c->opts, c->file.data, c->file.len, collect,
 				   c)) < 0)
 			return r;
-		symbytes = c->ent.len - ENTRYHDR - strlen(path);
+		symbytes = c->ent.len - ENTRYHDR - plen;
 	}
 	fillentry(c, key, path, st, *hash, symbytes, 0);
 	store(c, key);
-	return emitbuilt(c, ENTRYHDR + strlen(path), fn, ctx);
+	return emitbuilt(c, ENTRYHDR + plen, fn, ctx);
 }
 
 /* The names in folder dir (but . and ..) after the entry header in c->ent. */
@@ -548,8 +550,8 @@ int kdep_cache_list(struct kdep_cache *c, const char *dir, kdep_symfn fn,
 		return kdep_errno(KDEP_EIO, "cannot list %s", dir);
 	if (kdep_bufprintf(&path, "%s/", dir) < 0)
 		return KDEP_ENOMEM;
-	key = keyof(c, path.data);
-	e = c->map ? findentry(c, key, path.data, LISTING) : NULL;
+	key = keyof(c, path.data, path.len);
+	e = c->map ? findentry(c, key, path.data, path.len, LISTING) : NULL;
 	if (e && (get32(e + 80) & TRUSTED) && samestat(e, &st)) {
 		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
 

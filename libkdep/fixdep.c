@@ -422,6 +422,21 @@ static int extradeps(struct run *r)
 	return 0;
 }
 
+/*
+ * Size the output and the name tables from the depfile, once, instead of
+ * growing them step by step.  Kernel objects print about 3 bytes and use
+ * about one symbol and one file per 32 bytes of depfile.
+ */
+static int reserve(struct run *r, size_t deplen)
+{
+	if (kdep_bufreserve(r->out, 3 * deplen) < 0 ||
+	    kdep_nameset_reserve(r->syms, deplen / 32) < 0 ||
+	    (r->prof->dialect == KDEP_DIALECT_KBUILD63 &&
+	     kdep_nameset_reserve(r->files, deplen / 32) < 0))
+		return KDEP_ENOMEM;
+	return 0;
+}
+
 int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out)
 {
 	struct kdep_buf dep = {0};
@@ -439,6 +454,7 @@ int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out)
 						" := ", f->cmdline, "\n\n",
 						NULL})) < 0 ||
 	    (e = kdep_readfile(f->depfile, &dep, NULL)) < 0 ||
+	    (e = reserve(&r, dep.len)) < 0 ||
 	    (e = parsedeps(&r, dep.data, dep.len)) < 0)
 		goto done;
 	if (f->extra && (e = extradeps(&r)) < 0)

@@ -42,6 +42,11 @@ int kdep_endswith(const char *s, size_t len, const char *suffix);
  */
 int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 		     void ***val);
+/*
+ * Room for n more names at once: growing step by step allocates and
+ * zeroes every smaller table on the way.  0 or KDEP_ENOMEM.
+ */
+int kdep_nameset_reserve(struct kdep_nameset *set, size_t n);
 /* 1 if s is in set. */
 int kdep_nameset_has(const struct kdep_nameset *set, const char *s, size_t n);
 /* Call fn on every non-NULL value (to free them). */

@@ -100,9 +100,9 @@ static struct entry *slot(struct entry *tab, size_t cap, uint32_t h,
 	return &tab[i];
 }
 
-static int rehash(struct kdep_nameset *set)
+static int rehash(struct kdep_nameset *set, size_t cap)
 {
-	size_t i, cap = set->cap * 2;
+	size_t i;
 	struct entry *tab = calloc(cap, sizeof(*tab));
 
 	if (!tab)
@@ -126,7 +126,7 @@ int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 
 	if (n > UINT32_MAX)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
-	if ((set->count + 1) * 2 > set->cap && rehash(set) < 0)
+	if ((set->count + 1) * 2 > set->cap && rehash(set, set->cap * 2) < 0)
 		return KDEP_ENOMEM;
 	e = slot(set->tab, set->cap, h, s, n);
 	added = !e->name;
@@ -140,6 +140,17 @@ int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 	if (val)
 		*val = valslot(e->name);
 	return added;
+}
+
+int kdep_nameset_reserve(struct kdep_nameset *set, size_t n)
+{
+	size_t cap = set->cap;
+
+	if (n > SIZE_MAX / 4 - set->count)
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	while ((set->count + n) * 2 > cap)
+		cap *= 2;
+	return cap == set->cap ? 0 : rehash(set, cap);
 }
 
 int kdep_nameset_has(const struct kdep_nameset *set, const char *s, size_t n)
