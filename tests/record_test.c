@@ -351,6 +351,26 @@ static void garbageline(char *body)
 	strcat(body, "x what is this\n");
 }
 
+static void dropsince(char *body)
+{
+	char *p = strstr(body, "\nsince "), *nl;
+
+	cr_assert(p);
+	nl = strchr(p + 1, '\n');
+	memmove(p, nl, strlen(nl) + 1);
+}
+
+Test(record, record_without_since_is_stale)
+{
+	struct reasons rs;
+
+	tree();
+	build("cc a.c");
+	rewrite(dropsince);
+	cr_assert_eq(stale(NULL, &rs), 1);
+	cr_assert_str_eq(rs.text, "a.o: .a.o.kdep is corrupt\n");
+}
+
 Test(record, unknown_version_is_stale)
 {
 	struct reasons rs;
