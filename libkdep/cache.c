@@ -22,13 +22,14 @@
  * computed for every header of every run.  flags bit 0: the stat data may
  * be trusted; bit 1: a folder listing - the path is the folder's with a
  * '/' appended, the symbols are its entries' names, the hash is 0 (records
- * ask which stamps exist: include/config holds hundreds).  Lookup: the slots from key mod nslots on, up to an empty
- * one, for the entry with that key (linear probing); the entry is used
- * only if its checksum, key and path match.  If the file's stat data equal
- * the entry's and it is trusted, the file is not read.  Otherwise the file
- * is read and hashed: the same content hash reuses the symbols (a touch or
- * a checkout back and forth), else the file is scanned.  Then a new entry
- * is appended and its slot pointed at it.
+ * ask which stamps exist: include/config holds hundreds).  Lookup: the
+ * slots from key mod nslots on, up to an empty one, for the entry with
+ * that key (linear probing); the entry is used only if its checksum, key,
+ * path and listing bit match.  If the file's stat data equal the entry's
+ * and it is trusted, the file is not read.  Otherwise the file is read and
+ * hashed: the same content hash reuses the symbols (a touch or a checkout
+ * back and forth), else the file is scanned.  Then a new entry is
+ * appended and its slot pointed at it.
  *
  * Slots are 4 bytes, so that the table is 256 KiB: a warm run looks at a
  * few hundred random slots, and each 64 KiB of table it touches costs a

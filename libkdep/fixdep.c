@@ -118,7 +118,8 @@ static int listdir(struct run *r, const char *path, size_t dlen)
 	int e = 0;
 
 	r->dir.len = 0;
-	if (!set || kdep_bufadd(&r->dir, dlen ? path : ".", dlen ? dlen : 1) < 0) {
+	if (!set ||
+	    kdep_bufadd(&r->dir, dlen ? path : ".", dlen ? dlen : 1) < 0) {
 		kdep_nameset_free(set);
 		return KDEP_ENOMEM;
 	}

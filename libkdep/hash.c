@@ -343,7 +343,8 @@ uint64_t kdep_quickhash(const void *p, size_t n, uint64_t seed)
 		memcpy(&hi, b + n - 4, 4);
 		w = (uint64_t)hi << 32 | lo;
 	} else {
-		w = n ? (uint64_t)b[0] << 16 | (uint64_t)b[n / 2] << 8 | b[n - 1]
+		w = n ? (uint64_t)b[0] << 16 | (uint64_t)b[n / 2] << 8 |
+				b[n - 1]
 		      : 0;
 	}
 	h = (h ^ w) * k;
