@@ -84,6 +84,7 @@ struct kdep_cache {
 	int havenow;
 	struct kdep_buf file; /* a file being read */
 	struct kdep_buf ent;  /* an entry being built */
+	struct kdep_buf key;  /* a listing's key path */
 	struct kdep_nameset *syms;
 };
 
@@ -251,6 +252,7 @@ void kdep_cache_close(struct kdep_cache *c)
 	free(c->path);
 	kdep_buffree(&c->file);
 	kdep_buffree(&c->ent);
+	kdep_buffree(&c->key);
 	kdep_nameset_free(c->syms);
 	free(c);
 }
@@ -538,41 +540,40 @@ static int listnames(struct kdep_cache *c, const char *dir)
 	return e;
 }
 
-int kdep_cache_list(struct kdep_cache *c, const char *dir, kdep_symfn fn,
-		    void *ctx)
+int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
+		    size_t *len)
 {
-	struct kdep_buf path = {0};
 	const unsigned char *e;
 	struct stat st;
 	uint64_t key;
+	size_t plen;
 	int r;
 
 	if (stat(dir, &st) < 0)
 		return kdep_errno(KDEP_EIO, "cannot list %s", dir);
-	if (kdep_bufprintf(&path, "%s/", dir) < 0)
+	c->key.len = 0;
+	if (kdep_bufprintf(&c->key, "%s/", dir) < 0)
 		return KDEP_ENOMEM;
-	key = keyof(c, path.data, path.len);
-	e = c->map ? findentry(c, key, path.data, path.len, LISTING) : NULL;
+	plen = c->key.len;
+	key = keyof(c, c->key.data, plen);
+	e = c->map ? findentry(c, key, c->key.data, plen, LISTING) : NULL;
 	if (e && (get32(e + 80) & TRUSTED) && samestat(e, &st)) {
-		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
-
-		kdep_buffree(&path);
-		return emitnames(names, names + get32(e + 88), fn, ctx);
+		*names = (const char *)e + ENTRYHDR + plen;
+		*len = get32(e + 88);
+		return 0;
 	}
 	/* "now" before the listing: a change after it dates the folder later */
 	fsnow(c);
 	c->ent.len = 0;
-	if (kdep_bufreserve(&c->ent, ENTRYHDR + path.len) < 0) {
-		kdep_buffree(&path);
+	if (kdep_bufreserve(&c->ent, ENTRYHDR + plen) < 0)
 		return KDEP_ENOMEM;
-	}
-	c->ent.len = ENTRYHDR + path.len;
-	if ((r = listnames(c, dir)) == 0) {
-		fillentry(c, key, path.data, &st, 0,
-			  c->ent.len - ENTRYHDR - path.len, LISTING);
-		store(c, key);
-		r = emitbuilt(c, ENTRYHDR + path.len, fn, ctx);
-	}
-	kdep_buffree(&path);
-	return r;
+	c->ent.len = ENTRYHDR + plen;
+	if ((r = listnames(c, dir)) < 0)
+		return r;
+	fillentry(c, key, c->key.data, &st, 0, c->ent.len - ENTRYHDR - plen,
+		  LISTING);
+	store(c, key);
+	*names = c->ent.data + ENTRYHDR + plen;
+	*len = c->ent.len - ENTRYHDR - plen;
+	return 0;
 }

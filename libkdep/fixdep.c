@@ -106,6 +106,24 @@ static int addname(void *set, const char *name, size_t len)
 	return kdep_nameset_add(set, name, len) < 0 ? KDEP_ENOMEM : 0;
 }
 
+/* The NUL-terminated names of [p, p + len) into set, sized once. */
+static int addnames(struct kdep_nameset *set, const char *p, size_t len)
+{
+	const char *end = p + len, *q;
+	size_t n = 0;
+	int e;
+
+	for (q = p; q < end && (q = memchr(q, '\0', (size_t)(end - q))); q++)
+		n++;
+	if ((e = kdep_nameset_reserve(set, n)) < 0)
+		return e;
+	for (; p < end; p += n + 1)
+		if ((n = strnlen(p, (size_t)(end - p))) &&
+		    (e = addname(set, p, n)) < 0)
+			return e;
+	return 0;
+}
+
 /*
  * List the folder of a stamp path (dlen bytes of it; none: ".") into a
  * new set at *r->lastdir, left NULL if it cannot be listed.
@@ -113,7 +131,9 @@ static int addname(void *set, const char *name, size_t len)
 static int listdir(struct run *r, const char *path, size_t dlen)
 {
 	struct kdep_nameset *set = kdep_nameset_new();
+	const char *names;
 	struct dirent *d;
+	size_t len;
 	DIR *dp;
 	int e = 0;
 
@@ -124,7 +144,9 @@ static int listdir(struct run *r, const char *path, size_t dlen)
 		return KDEP_ENOMEM;
 	}
 	if (r->f->cache) {
-		e = kdep_cache_list(r->f->cache, r->dir.data, addname, set);
+		e = kdep_cache_list(r->f->cache, r->dir.data, &names, &len);
+		if (e == 0)
+			e = addnames(set, names, len);
 	} else if ((dp = opendir(r->dir.data))) {
 		while (e == 0 && (d = readdir(dp)))
 			e = addname(set, d->d_name, strlen(d->d_name));

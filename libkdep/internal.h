@@ -25,12 +25,13 @@ uint64_t kdep_quickhash(const void *p, size_t n, uint64_t seed);
 int kdep_readhead(const char *path, struct kdep_buf *b, size_t max);
 
 /*
- * The names in folder dir but . and .. to fn, from the scan cache when
- * the folder has not changed since it was listed there (cache.c); fails
- * with KDEP_EIO and errno when dir cannot be listed.
+ * The names in folder dir but . and .. (each NUL-terminated, len bytes in
+ * all) at *names until the next call on c: from the scan cache when the
+ * folder has not changed since it was listed there (cache.c).  Fails with
+ * KDEP_EIO and errno set when dir cannot be listed.
  */
-int kdep_cache_list(struct kdep_cache *c, const char *dir, kdep_symfn fn,
-		    void *ctx);
+int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
+		    size_t *len);
 
 /* 1 if s (len bytes) ends with the string suffix. */
 int kdep_endswith(const char *s, size_t len, const char *suffix);
