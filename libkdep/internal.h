@@ -33,6 +33,21 @@ int kdep_readhead(const char *path, struct kdep_buf *b, size_t max);
 int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
 		    size_t *len);
 
+/*
+ * A file written in pieces and put in place whole, as kdep_writefile puts
+ * it (io.c): open, write any number of times, then commit (close and
+ * rename) or abort (close and remove the temporary file).  Errors name
+ * path; commit and abort free o either way.
+ */
+struct kdep_out {
+	char *path, *tmp; /* tmp NULL: a device or FIFO, written in place */
+	int fd, isreg;
+};
+int kdep_outopen(struct kdep_out *o, const char *path, mode_t mode);
+int kdep_outwrite(struct kdep_out *o, const void *p, size_t n);
+int kdep_outcommit(struct kdep_out *o);
+void kdep_outabort(struct kdep_out *o);
+
 /* 1 if s (len bytes) ends with the string suffix. */
 int kdep_endswith(const char *s, size_t len, const char *suffix);
 

@@ -172,28 +172,6 @@ int kdep_writeall(int fd, const void *p, size_t n)
 }
 
 /*
- * An existing device or FIFO (-o /dev/null, -o /dev/stdout) is written in
- * place, as the shell's '>' would: renaming a file over it would replace
- * the device node itself, and as root silently break /dev/null for
- * everyone.
- */
-static int writeinplace(const char *path, const void *p, size_t n)
-{
-	int fd, r = 0;
-
-	do
-		fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return kdep_errno(KDEP_EWRITE, "cannot open %s", path);
-	if (kdep_writeall(fd, p, n) < 0)
-		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
-	if (close(fd) < 0 && r == 0)
-		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
-	return r;
-}
-
-/*
  * Put tmp in path's place.  rename() over an existing file makes ext4
  * (auto_da_alloc) start writing the new file out at once, which costs
  * more than a whole fixdep run; swapping the two names with
@@ -214,48 +192,107 @@ static int replace(const char *tmp, const char *path, int isreg)
 	return rename(tmp, path);
 }
 
+/*
+ * An existing device or FIFO (-o /dev/null, -o /dev/stdout) is written in
+ * place, as the shell's '>' would: renaming a file over it would replace
+ * the device node itself, and as root silently break /dev/null for
+ * everyone.  Anything else gets a temporary file next to it (messages
+ * name path: the temporary file is gone when they are read).
+ */
+int kdep_outopen(struct kdep_out *o, const char *path, mode_t mode)
+{
+	struct stat st, lst;
+	int e;
+
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	/* the name itself, not what a symlink points to */
+	o->isreg = lstat(path, &lst) == 0 && S_ISREG(lst.st_mode);
+	if (!(o->path = strdup(path)))
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	if (stat(path, &st) == 0 &&
+	    (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		do
+			o->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		while (o->fd < 0 && errno == EINTR);
+		if (o->fd < 0) {
+			e = kdep_errno(KDEP_EWRITE, "cannot open %s", path);
+			kdep_outabort(o);
+			return e;
+		}
+		return 0;
+	}
+	struct kdep_buf tmp = {0};
+
+	if (kdep_bufprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
+		kdep_outabort(o);
+		return KDEP_ENOMEM;
+	}
+	o->tmp = tmp.data;
+	if ((o->fd = mkstemp(o->tmp)) < 0) {
+		e = kdep_errno(KDEP_EWRITE, "cannot create %s", path);
+		free(o->tmp);
+		o->tmp = NULL;
+		kdep_outabort(o);
+		return e;
+	}
+	if (fchmod(o->fd, mode) < 0) {
+		e = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
+		kdep_outabort(o);
+		return e;
+	}
+	return 0;
+}
+
+int kdep_outwrite(struct kdep_out *o, const void *p, size_t n)
+{
+	if (kdep_writeall(o->fd, p, n) < 0)
+		return kdep_errno(KDEP_EWRITE, "cannot write %s", o->path);
+	return 0;
+}
+
+int kdep_outcommit(struct kdep_out *o)
+{
+	int fd = o->fd, e = 0;
+
+	o->fd = -1;
+	if (close(fd) < 0)
+		e = kdep_errno(KDEP_EWRITE, "cannot write %s", o->path);
+	else if (o->tmp && replace(o->tmp, o->path, o->isreg) < 0)
+		e = kdep_errno(KDEP_EWRITE, "cannot rename %s to %s", o->tmp,
+			       o->path);
+	else {
+		free(o->tmp);
+		o->tmp = NULL; /* in place now: nothing to remove */
+	}
+	kdep_outabort(o);
+	return e;
+}
+
+void kdep_outabort(struct kdep_out *o)
+{
+	if (o->fd >= 0)
+		close(o->fd);
+	if (o->tmp)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+}
+
 int kdep_writefile(const char *path, const void *p, size_t n, mode_t mode)
 {
-	struct kdep_buf tmp = {0};
-	struct stat st;
-	int fd, r;
+	struct kdep_out o;
+	int e;
 
-	struct stat lst;
-	/* the name itself, not what a symlink points to */
-	int isreg = lstat(path, &lst) == 0 && S_ISREG(lst.st_mode);
-
-	if (stat(path, &st) == 0 &&
-	    (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
-		return writeinplace(path, p, n);
-	if (kdep_bufprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-		return KDEP_ENOMEM;
-	/* messages name path: the temporary file is gone when they are read */
-	fd = mkstemp(tmp.data);
-	if (fd < 0) {
-		r = kdep_errno(KDEP_EWRITE, "cannot create %s", path);
-		kdep_buffree(&tmp);
-		return r;
+	if ((e = kdep_outopen(&o, path, mode)) < 0)
+		return e;
+	if ((e = kdep_outwrite(&o, p, n)) < 0) {
+		kdep_outabort(&o);
+		return e;
 	}
-	if (fchmod(fd, mode) < 0 || kdep_writeall(fd, p, n) < 0) {
-		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		r = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
-		goto fail;
-	}
-	if (replace(tmp.data, path, isreg) < 0) {
-		r = kdep_errno(KDEP_EWRITE, "cannot rename %s to %s", tmp.data,
-			       path);
-		goto fail;
-	}
-	kdep_buffree(&tmp);
-	return 0;
-fail:
-	unlink(tmp.data);
-	kdep_buffree(&tmp);
-	return r;
+	return kdep_outcommit(&o);
 }
 
 int kdep_writeifchanged(const char *path, const void *p, size_t n,

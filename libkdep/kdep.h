@@ -322,9 +322,17 @@ struct kdep_record;
 KDEP_API struct kdep_record *kdep_record_new(const char *target,
 					     const char *depfile,
 					     const char *cmdline);
-/* A kdep_seenfn: pass it with the record as ctx to kdep_fixdep(). */
+/*
+ * A kdep_seenfn: pass it with the record as ctx to kdep_fixdep().  The
+ * text goes out in pieces to a temporary file as it grows, so this can
+ * fail with KDEP_EWRITE.
+ */
 KDEP_API int kdep_record_seen(void *ctx, const struct kdep_seen *s);
-/* Write the record atomically next to its target (kdep_recordpath). */
+/*
+ * Finish the record and put it in place atomically next to its target
+ * (kdep_recordpath); once.  Freeing a record not written removes its
+ * temporary file: the old record stays.
+ */
 KDEP_API int kdep_record_write(struct kdep_record *r);
 KDEP_API void kdep_record_free(struct kdep_record *r);
 /* The record path of target: "dir/foo.o" -> "dir/.foo.o.kdep". */

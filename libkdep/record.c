@@ -70,11 +70,21 @@ struct entry {
 	char *path;
 };
 
-/* A record is formatted as files are seen; written whole at the end. */
+/*
+ * A record is formatted as files are seen and written out in pieces of
+ * FLUSH bytes to a temporary file, renamed into place by
+ * kdep_record_write: a 100 KB record then touches 16 KB of fresh memory,
+ * not 100 (every new page is a fault, microseconds on a VM).
+ */
+#define FLUSH (16 * 1024)
+
 struct kdep_record {
 	char *target;
-	struct timespec since; /* files not older than this: 'u' */
-	struct kdep_buf text;
+	struct timespec since;     /* files not older than this: 'u' */
+	struct kdep_buf text;      /* formatted, not written yet */
+	struct kdep_hashstate sum; /* of all text so far: the end line */
+	struct kdep_out out;
+	int open;                  /* out is open */
 };
 
 static char *putts(char *p, const struct timespec *ts);
@@ -91,7 +101,7 @@ int kdep_recordpath(struct kdep_buf *out, const char *target)
 }
 
 static int threshold(const char *target, const char *depfile,
-		     struct timespec *t, size_t *deplen);
+		     struct timespec *t);
 static int printentry(struct kdep_buf *b, const struct entry *e);
 
 struct kdep_record *kdep_record_new(const char *target, const char *depfile,
@@ -106,9 +116,7 @@ struct kdep_record *kdep_record_new(const char *target, const char *depfile,
 		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
 	}
-	size_t deplen = 0;
-
-	if (threshold(target, depfile, &r->since, &deplen) < 0) {
+	if (threshold(target, depfile, &r->since) < 0) {
 		kdep_record_free(r);
 		return NULL;
 	}
@@ -120,12 +128,8 @@ struct kdep_record *kdep_record_new(const char *target, const char *depfile,
 		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
 	}
-	/*
-	 * A record comes to about five times its depfile: room for that at
-	 * once spares the copies of growing by doubling, which cost as much
-	 * as formatting the record.
-	 */
-	if (kdep_bufreserve(&r->text, deplen * 6) < 0) {
+	kdep_hashinit(&r->sum, 0);
+	if (kdep_bufreserve(&r->text, FLUSH + 4096) < 0) {
 		kdep_record_free(r);
 		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
@@ -137,15 +141,38 @@ void kdep_record_free(struct kdep_record *r)
 {
 	if (!r)
 		return;
+	if (r->open)
+		kdep_outabort(&r->out);
 	free(r->target);
 	kdep_buffree(&r->text);
 	free(r);
+}
+
+/* Write out the text so far (opening the temporary file first). */
+static int flush(struct kdep_record *r)
+{
+	struct kdep_buf path = {0};
+	int e;
+
+	if (!r->open) {
+		if ((e = kdep_recordpath(&path, r->target)) == 0)
+			e = kdep_outopen(&r->out, path.data, 0644);
+		kdep_buffree(&path);
+		if (e < 0)
+			return e;
+		r->open = 1;
+	}
+	kdep_hashupdate(&r->sum, r->text.data, r->text.len);
+	e = kdep_outwrite(&r->out, r->text.data, r->text.len);
+	r->text.len = 0;
+	return e;
 }
 
 int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 {
 	struct kdep_record *r = ctx;
 	struct entry en;
+	int e;
 
 	/* a path seen twice is recorded twice: checked twice, no harm */
 	if (strchr(s->path, '\n'))
@@ -160,7 +187,9 @@ int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 	/* may have changed while the target was built */
 	if (en.kind == 'f' && !kdep_before(&s->st->st_mtim, &r->since))
 		en.kind = 'u';
-	return printentry(&r->text, &en);
+	if ((e = printentry(&r->text, &en)) < 0)
+		return e;
+	return r->text.len >= FLUSH ? flush(r) : 0;
 }
 
 /*
@@ -332,37 +361,31 @@ static int printentry(struct kdep_buf *b, const struct entry *e)
  * written once the preprocessor has read every header.)
  */
 static int threshold(const char *target, const char *depfile,
-		     struct timespec *t, size_t *deplen)
+		     struct timespec *t)
 {
 	struct stat st;
 
 	if (stat(target, &st) < 0)
 		return kdep_errno(KDEP_EIO, "cannot stat target %s", target);
 	*t = st.st_mtim;
-	if (depfile && stat(depfile, &st) == 0) {
-		if (kdep_before(&st.st_mtim, t))
-			*t = st.st_mtim;
-		if (st.st_size > 0)
-			*deplen = (size_t)st.st_size;
-	}
+	if (depfile && stat(depfile, &st) == 0 && kdep_before(&st.st_mtim, t))
+		*t = st.st_mtim;
 	return 0;
 }
 
 int kdep_record_write(struct kdep_record *r)
 {
-	struct kdep_buf path = {0};
 	char end[4 + 16 + 1] = "end ";
-	size_t len = r->text.len;
 	int e;
 
-	puthex(end + 4, kdep_hash(r->text.data, r->text.len, 0));
+	if ((e = flush(r)) < 0)
+		return e;
+	puthex(end + 4, kdep_hashfinal(&r->sum));
 	end[20] = '\n';
-	if ((e = kdep_bufadd(&r->text, end, sizeof(end))) == 0 &&
-	    (e = kdep_recordpath(&path, r->target)) == 0)
-		e = kdep_writefile(path.data, r->text.data, r->text.len, 0644);
-	r->text.len = len; /* writable again, the same way */
-	kdep_buffree(&path);
-	return e;
+	if ((e = kdep_outwrite(&r->out, end, sizeof(end))) < 0)
+		return e;
+	r->open = 0;
+	return kdep_outcommit(&r->out);
 }
 
 /* ---- checking ---- */

@@ -71,6 +71,33 @@ static void build(const char *cmd)
 	kdep_buffree(&out);
 }
 
+/*
+ * A depfile for a.o listing n headers with long names (a record of more
+ * than 16 KiB: written out in pieces).
+ */
+static void bigtree(int n)
+{
+	struct kdep_buf d = {0};
+	int i;
+
+	tree();
+	cr_assert_eq(kdep_bufputs(&d, "a.o: a.c"), 0);
+	for (i = 0; i < n; i++) {
+		char name[96];
+
+		snprintf(name, sizeof(name),
+			 "include/a/rather/long/folder/name/header%04d.h", i);
+		tu_write(name, "#define H 1\n");
+		tu_setmtime(name, 1000, 0);
+		cr_assert_eq(kdep_bufprintf(&d, " %s", name), 0);
+	}
+	cr_assert_eq(kdep_bufputs(&d, "\n"), 0);
+	tu_write(".a.o.d", d.data);
+	tu_setmtime(".a.o.d", 2000, 0);
+	tu_settle(".a.o.d");
+	kdep_buffree(&d);
+}
+
 /* Date the record; written in the same tick as a file, it is racy. */
 static void daterecord(long long t)
 {
@@ -135,6 +162,45 @@ Test(record, lists_source_headers_present_and_absent_stamps)
 	cr_assert_null(strstr(rec, "autoconf.h"), "%s", rec);
 	cr_assert(strstr(rec, "\nend "), "%s", rec);
 	free(rec);
+}
+
+Test(record, a_record_written_in_pieces_is_whole)
+{
+	struct reasons rs;
+	struct stat st;
+
+	bigtree(400);
+	build("cc a.c");
+	cr_assert_eq(stat(".a.o.kdep", &st), 0);
+	cr_assert_gt(st.st_size, 2 * 16384, "%lld bytes",
+		     (long long)st.st_size);
+	cr_assert_eq(stale("cc a.c", &rs), 0, "%s", rs.text);
+	tu_write("include/a/rather/long/folder/name/header0399.h", "x\n");
+	cr_assert_eq(stale("cc a.c", &rs), 1);
+}
+
+Test(record, a_record_never_written_leaves_no_file)
+{
+	struct kdep_fixdep f = {0};
+	struct kdep_buf out = {0};
+	struct kdep_record *r;
+	char *ls = NULL;
+
+	bigtree(400);
+	r = kdep_record_new("a.o", ".a.o.d", "cc");
+	cr_assert(r);
+	f.prof = kdep_profile("linux-6.3");
+	f.depfile = ".a.o.d";
+	f.target = "a.o";
+	f.cmdline = "cc";
+	f.seen = kdep_record_seen;
+	f.seenctx = r;
+	cr_assert_eq(kdep_fixdep(&f, &out), 0, "%s", kdep_errmsg());
+	kdep_record_free(r); /* the run failed later: no record, no debris */
+	kdep_buffree(&out);
+	cr_assert_eq(tu_run("ls -a | grep kdep", NULL, &ls, NULL), 1, "%s",
+		     ls);
+	free(ls);
 }
 
 Test(record, nothing_changed_is_fresh)

@@ -37,9 +37,13 @@ static const char help[] =
 	"\n"
 	"Exit status: 0 ok, 1 usage/parse/write error, 2 unreadable file.\n";
 
+/* The record being written: a failed run removes its temporary file. */
+static struct kdep_record *rec;
+
 static void die(int err)
 {
 	fprintf(stderr, "fixdep: %s\n", kdep_errmsg());
+	kdep_record_free(rec);
 	exit(kdep_exitcode(err));
 }
 
@@ -78,7 +82,6 @@ int main(int argc, char *argv[])
 	const char *cachedir = getenv("KDEP_CACHE");
 	struct kdep_cache *cache = NULL;
 	const char **prefixes;
-	struct kdep_record *rec = NULL;
 	int i, npre = 0, extradeps = 0, record = 0, e;
 	const char *v;
 
@@ -169,6 +172,7 @@ int main(int argc, char *argv[])
 	if (e < 0 && !ofile) {
 		fprintf(stderr,
 			"fixdep: not all data was written to the output\n");
+		kdep_record_free(rec);
 		exit(1);
 	}
 	if (e < 0)
