@@ -169,6 +169,24 @@ static void unmap(struct kdep_cache *c)
 	c->fd = -1;
 }
 
+/* Create the folder of path (DIR/scan.idx) if it is not there. */
+static int mkfolder(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	struct kdep_buf dir = {0};
+	int e = 0;
+
+	if (!slash)
+		return 0;
+	if (kdep_bufadd(&dir, path, (size_t)(slash - path)) < 0)
+		return KDEP_ENOMEM;
+	if (mkdir(dir.data, 0755) < 0 && errno != EEXIST)
+		e = kdep_errno(KDEP_EIO, "cannot create cache folder %s",
+			       dir.data);
+	kdep_buffree(&dir);
+	return e;
+}
+
 /* Open and map the cache file; a wrong header means start afresh. */
 static int attach(struct kdep_cache *c)
 {
@@ -179,8 +197,11 @@ static int attach(struct kdep_cache *c)
 		unmap(c);
 		c->fd = open(c->path, O_RDWR | O_CLOEXEC);
 		if (c->fd < 0 && errno == ENOENT) {
-			int e = create(c->path, 0);
+			/* first use: maybe of the folder too */
+			int e = mkfolder(c->path);
 
+			if (e == 0)
+				e = create(c->path, 0);
 			if (e < 0)
 				return e;
 			continue;
@@ -231,11 +252,6 @@ int kdep_cache_open(struct kdep_cache **cp, const char *dir,
 	c->path = p.data;
 	c->opts = *o;
 	c->opthash = optionshash(o);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		e = kdep_errno(KDEP_EIO, "cannot create cache folder %s", dir);
-		kdep_cache_close(c);
-		return e;
-	}
 	if ((e = attach(c)) < 0) {
 		kdep_cache_close(c);
 		return e;

@@ -107,8 +107,7 @@ const struct kdep_profile *kdep_profile_select(const char *name)
 		name = getenv("KDEP_COMPAT");
 	if (name && *name)
 		return kdep_profile(name);
-	if (access("Makefile", F_OK) == 0 &&
-	    kdep_kernelversion("Makefile", &v, &p) == 0)
+	if (kdep_kernelversion("Makefile", &v, &p) == 0)
 		return kdep_profile_for(v, p);
 	return kdep_profile_for(0, 0);
 }
