@@ -1,17 +1,22 @@
 /*
- * replay - run every captured fixdep call of a corpus through one program
- * and report the wall time of the whole pass and the peak RSS of any call.
+ * replay - run every captured fixdep call of a corpus through programs and
+ * report, per program, the time its calls took and their peak RSS.
  *
- *	replay [-o OUTDIR] CORPUS PROGRAM [ARG...]
+ *	replay [-o OUTDIR] CORPUS PROGRAM [ARG...] [-- PROGRAM [ARG...]]...
  *
  * For each CORPUS/NNNNN it runs, in the kernel tree (CORPUS/tree),
  *	PROGRAM ARG... CORPUS/NNNNN/depfile TARGET CMDLINE
  * with TARGET and CMDLINE from NNNNN/argv, and standard output to
- * /dev/null (or OUTDIR/NNNNN.out, to compare).  Prints one line:
+ * /dev/null (or OUTDIR/NNNNN.out, to compare; one program only).  With
+ * several programs each call is run by all of them in turn, the first
+ * one rotating from call to call: on a machine whose speed drifts, every
+ * program then sees the same conditions, and their ratios hold steady.
+ * Prints one line per program, in order:
  *	<seconds> <peak RSS KiB> <calls> <failed calls> <CPU seconds> <faults>
- * where CPU seconds add up the calls' user and system time (on a busy
- * machine that figure moves far less than the wall time) and faults is the
- * mean number of page faults per call (each costs microseconds on a VM).
+ * where seconds add up the wall time of the program's calls (fork to
+ * wait), CPU seconds their user and system time (on a busy machine that
+ * figure moves far less than the wall time) and faults is the mean number
+ * of page faults per call (each costs microseconds on a VM).
  * The corpus layout is described at the top of tests/compat/run.
  */
 #define _GNU_SOURCE
@@ -52,16 +57,63 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct prog {
+	char **argv; /* NULL-terminated, room for the 3 call arguments */
+	int nargs;
+	double wall, cpu;
+	long maxrss, faults;
+	int failed;
+};
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Run p on one call, its output to out; account for it in p. */
+static void run(struct prog *p, const char *tree, char *dep, char *target,
+		char *cmdline, const char *out)
+{
+	struct rusage ru;
+	double t0 = now();
+	int st, fd;
+	pid_t pid;
+
+	p->argv[p->nargs] = dep;
+	p->argv[p->nargs + 1] = target;
+	p->argv[p->nargs + 2] = cmdline;
+	pid = fork();
+	if (pid == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (chdir(tree) < 0 || fd < 0 || dup2(fd, 1) < 0)
+			_exit(126);
+		execv(p->argv[0], p->argv);
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &st, 0, &ru) < 0) {
+		perror("fork");
+		exit(3);
+	}
+	p->wall += now() - t0;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		p->failed++;
+	if (ru.ru_maxrss > p->maxrss)
+		p->maxrss = ru.ru_maxrss;
+	p->cpu += (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		  (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	p->faults += ru.ru_minflt + ru.ru_majflt;
+}
+
 int main(int argc, char **argv)
 {
 	const char *outdir = NULL, *corpus;
 	char **names = NULL, *tree, *path;
 	size_t nnames = 0, cap = 0, i, len;
-	long maxrss = 0;
-	double cpu = 0;
-	long faults = 0;
-	int failed = 0, nargs;
-	struct timespec t0, t1;
+	struct prog *progs;
+	int nprogs = 0, k, a;
 	struct dirent *d;
 	DIR *dir;
 
@@ -71,10 +123,26 @@ int main(int argc, char **argv)
 		argc -= 2;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: replay [-o OUTDIR] CORPUS PROGRAM [ARG...]\n");
+		fprintf(stderr, "usage: replay [-o OUTDIR] CORPUS PROGRAM [ARG...] "
+				"[-- PROGRAM [ARG...]]...\n");
 		return 2;
 	}
 	corpus = argv[1];
+	if (!(progs = calloc((size_t)argc, sizeof(*progs))))
+		return 3;
+	for (a = 2; a < argc; a = k + 1) {
+		struct prog *p = &progs[nprogs++];
+
+		for (k = a; k < argc && strcmp(argv[k], "--") != 0; k++)
+			;
+		p->nargs = k - a;
+		if (!p->nargs || !(p->argv = calloc((size_t)p->nargs + 4,
+						    sizeof(char *))))
+			return fprintf(stderr, "replay: empty program\n"), 2;
+		memcpy(p->argv, argv + a, (size_t)p->nargs * sizeof(char *));
+	}
+	if (outdir && nprogs > 1)
+		return fprintf(stderr, "replay: -o takes one program\n"), 2;
 	if (asprintf(&path, "%s/tree", corpus) < 0)
 		return 3;
 	if (!(tree = slurp(path, &len)))
@@ -91,14 +159,9 @@ int main(int argc, char **argv)
 	}
 	closedir(dir);
 	qsort(names, nnames, sizeof(*names), cmp);
-	nargs = argc - 2;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < nnames; i++) {
 		char *av, *target, *cmdline, *dep, *out;
-		struct rusage ru;
-		int st, fd;
-		pid_t pid;
 
 		free(path);
 		if (asprintf(&path, "%s/%s/argv", corpus, names[i]) < 0)
@@ -114,41 +177,16 @@ int main(int argc, char **argv)
 			free(out);
 			out = strdup("/dev/null");
 		}
-		pid = fork();
-		if (pid == 0) {
-			char **a = calloc((size_t)nargs + 4, sizeof(*a));
-			int k;
-
-			if (!a || chdir(tree) < 0)
-				_exit(126);
-			for (k = 0; k < nargs; k++)
-				a[k] = argv[2 + k];
-			a[k++] = dep;
-			a[k++] = target;
-			a[k++] = cmdline;
-			fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-			if (fd < 0 || dup2(fd, 1) < 0)
-				_exit(126);
-			execv(a[0], a);
-			_exit(127);
-		}
-		if (pid < 0 || wait4(pid, &st, 0, &ru) < 0)
-			return perror("fork"), 3;
-		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			failed++;
-		if (ru.ru_maxrss > maxrss)
-			maxrss = ru.ru_maxrss;
-		cpu += (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-		       (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-		faults += ru.ru_minflt + ru.ru_majflt;
+		for (k = 0; k < nprogs; k++)
+			run(&progs[(i + (size_t)k) % (size_t)nprogs], tree, dep,
+			    target, cmdline, out);
 		free(av);
 		free(dep);
 		free(out);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("%.4f %ld %zu %d %.4f %.1f\n",
-	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
-	       maxrss, nnames, failed, cpu,
-	       nnames ? (double)faults / (double)nnames : 0.0);
+	for (k = 0; k < nprogs; k++)
+		printf("%.4f %ld %zu %d %.4f %.1f\n", progs[k].wall,
+		       progs[k].maxrss, nnames, progs[k].failed, progs[k].cpu,
+		       nnames ? (double)progs[k].faults / (double)nnames : 0.0);
 	return 0;
 }
