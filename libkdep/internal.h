@@ -40,8 +40,8 @@ int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
  * path; commit and abort free o either way.
  */
 struct kdep_out {
-	char *path, *tmp; /* tmp NULL: a device or FIFO, written in place */
-	int fd, isreg;
+	char *path, *tmp; /* tmp: the temporary's name, once it has one */
+	int fd, isreg, inplace; /* inplace: a device or FIFO */
 };
 int kdep_outopen(struct kdep_out *o, const char *path, mode_t mode);
 int kdep_outwrite(struct kdep_out *o, const void *p, size_t n);

@@ -1,11 +1,12 @@
 /* io.c - whole-file reads, full writes and atomic replacement. */
-#define _GNU_SOURCE /* renameat2 */
+#define _GNU_SOURCE /* renameat2, O_TMPFILE, asprintf */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -192,12 +193,78 @@ static int replace(const char *tmp, const char *path, int isreg)
 	return rename(tmp, path);
 }
 
+/* A name for tmp, unnamed until now (O_TMPFILE), next to path. */
+static int nametmp(struct kdep_out *o)
+{
+	static unsigned counter;
+	char proc[64];
+	struct timespec ts;
+	int tries;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", o->fd);
+	for (tries = 0; tries < 64; tries++) {
+		unsigned r;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		r = (unsigned)getpid() * 2654435761u ^ (unsigned)ts.tv_nsec ^
+		    counter++ * 40503u;
+		free(o->tmp);
+		o->tmp = NULL;
+		if (asprintf(&o->tmp, "%s.tmp.%06x", o->path, r & 0xffffff) < 0) {
+			o->tmp = NULL;
+			return KDEP_ENOMEM;
+		}
+		if (linkat(o->fd, "", AT_FDCWD, o->tmp, AT_EMPTY_PATH) == 0 ||
+		    (errno != EEXIST &&
+		     linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp,
+			    AT_SYMLINK_FOLLOW) == 0))
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	free(o->tmp);
+	o->tmp = NULL;
+	return kdep_errno(KDEP_EWRITE, "cannot create %s", o->path);
+}
+
+/*
+ * A file with no name yet in path's folder (O_TMPFILE): if the process
+ * dies before the commit, nothing is left behind.  -1 where the kernel or
+ * filesystem cannot, or where it could not be named later (no /proc and no
+ * CAP_DAC_READ_SEARCH for AT_EMPTY_PATH).
+ */
+static int openunnamed(const char *path)
+{
+#if defined(O_TMPFILE)
+	const char *slash = strrchr(path, '/');
+	struct kdep_buf dir = {0};
+	int fd;
+
+	if (kdep_bufadd(&dir, slash ? path : ".",
+			slash ? (size_t)(slash - path) + 1 : 1) < 0)
+		return -1;
+	do
+		fd = open(dir.data, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	while (fd < 0 && errno == EINTR);
+	kdep_buffree(&dir);
+	if (fd >= 0 && geteuid() != 0 && access("/proc/self/fd", X_OK) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+#else
+	(void)path;
+	return -1;
+#endif
+}
+
 /*
  * An existing device or FIFO (-o /dev/null, -o /dev/stdout) is written in
  * place, as the shell's '>' would: renaming a file over it would replace
  * the device node itself, and as root silently break /dev/null for
- * everyone.  Anything else gets a temporary file next to it (messages
- * name path: the temporary file is gone when they are read).
+ * everyone.  Anything else gets a temporary file in the same folder -
+ * unnamed where the system allows, else path.tmp.XXXXXX (messages name
+ * path: the temporary file is gone when they are read).
  */
 int kdep_outopen(struct kdep_out *o, const char *path, mode_t mode)
 {
@@ -212,6 +279,7 @@ int kdep_outopen(struct kdep_out *o, const char *path, mode_t mode)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
 	if (stat(path, &st) == 0 &&
 	    (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		o->inplace = 1;
 		do
 			o->fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 		while (o->fd < 0 && errno == EINTR);
@@ -222,19 +290,19 @@ int kdep_outopen(struct kdep_out *o, const char *path, mode_t mode)
 		}
 		return 0;
 	}
-	struct kdep_buf tmp = {0};
-
-	if (kdep_bufprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
-		kdep_outabort(o);
-		return KDEP_ENOMEM;
-	}
-	o->tmp = tmp.data;
-	if ((o->fd = mkstemp(o->tmp)) < 0) {
-		e = kdep_errno(KDEP_EWRITE, "cannot create %s", path);
-		free(o->tmp);
-		o->tmp = NULL;
-		kdep_outabort(o);
-		return e;
+	if ((o->fd = openunnamed(path)) < 0) {
+		if (asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
+			o->tmp = NULL;
+			kdep_outabort(o);
+			return kdep_err(KDEP_ENOMEM, "out of memory");
+		}
+		if ((o->fd = mkstemp(o->tmp)) < 0) {
+			e = kdep_errno(KDEP_EWRITE, "cannot create %s", path);
+			free(o->tmp);
+			o->tmp = NULL;
+			kdep_outabort(o);
+			return e;
+		}
 	}
 	if (fchmod(o->fd, mode) < 0) {
 		e = kdep_errno(KDEP_EWRITE, "cannot write %s", path);
@@ -253,15 +321,17 @@ int kdep_outwrite(struct kdep_out *o, const void *p, size_t n)
 
 int kdep_outcommit(struct kdep_out *o)
 {
-	int fd = o->fd, e = 0;
+	int e = 0;
 
-	o->fd = -1;
-	if (close(fd) < 0)
+	if (!o->inplace && !o->tmp)
+		e = nametmp(o);
+	if (close(o->fd) < 0 && e == 0)
 		e = kdep_errno(KDEP_EWRITE, "cannot write %s", o->path);
-	else if (o->tmp && replace(o->tmp, o->path, o->isreg) < 0)
+	o->fd = -1;
+	if (e == 0 && o->tmp && replace(o->tmp, o->path, o->isreg) < 0)
 		e = kdep_errno(KDEP_EWRITE, "cannot rename %s to %s", o->tmp,
 			       o->path);
-	else {
+	if (e == 0) {
 		free(o->tmp);
 		o->tmp = NULL; /* in place now: nothing to remove */
 	}

@@ -102,8 +102,10 @@ KDEP_API int kdep_writeall(int fd, const void *p, size_t n);
 /*
  * Replace path with p atomically: a temporary file in the same folder,
  * fsync-free write, close, rename.  Readers see the old or the new file
- * whole, never a torn one; on failure the temporary file is removed (a
- * process killed by SIGKILL in between leaves path.tmp.XXXXXX behind).
+ * whole, never a torn one; on failure the temporary file is removed.  It
+ * has no name until it is complete (O_TMPFILE, where the filesystem has
+ * it), so a process killed by SIGKILL leaves nothing behind but in the
+ * instant between naming and renaming; elsewhere path.tmp.XXXXXX stays.
  * An existing character device or FIFO (/dev/null) is written in place.
  */
 KDEP_API int kdep_writefile(const char *path, const void *p, size_t n,
