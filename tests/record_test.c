@@ -426,37 +426,31 @@ static void dropsince(char *body)
 	memmove(p, nl, strlen(nl) + 1);
 }
 
-Test(record, record_without_since_is_stale)
+/* A record rewritten by fn, its checksum kept valid, is corrupt: stale. */
+static void corruptby(void (*fn)(char *body))
 {
 	struct reasons rs;
 
 	tree();
 	build("cc a.c");
-	rewrite(dropsince);
+	rewrite(fn);
 	cr_assert_eq(stale(NULL, &rs), 1);
 	cr_assert_str_eq(rs.text, "a.o: .a.o.kdep is corrupt\n");
+}
+
+Test(record, record_without_since_is_stale)
+{
+	corruptby(dropsince);
 }
 
 Test(record, unknown_version_is_stale)
 {
-	struct reasons rs;
-
-	tree();
-	build("cc a.c");
-	rewrite(bumpversion);
-	cr_assert_eq(stale(NULL, &rs), 1);
-	cr_assert_str_eq(rs.text, "a.o: .a.o.kdep is corrupt\n");
+	corruptby(bumpversion);
 }
 
 Test(record, unknown_line_is_stale)
 {
-	struct reasons rs;
-
-	tree();
-	build("cc a.c");
-	rewrite(garbageline);
-	cr_assert_eq(stale(NULL, &rs), 1);
-	cr_assert_str_eq(rs.text, "a.o: .a.o.kdep is corrupt\n");
+	corruptby(garbageline);
 }
 
 Test(record, bad_checksum_is_stale)
