@@ -83,7 +83,7 @@ static inline int addline(struct kdep_buf *b, const char *head,
 static int seen(struct run *r, int kind, const char *path,
 		const struct stat *st, uint64_t hash)
 {
-	struct kdep_seen s = {kind, path, st, hash, 0, st != NULL};
+	struct kdep_seen s = {kind, path, st, hash, 0};
 
 	return r->f->seen ? r->f->seen(r->f->seenctx, &s) : 0;
 }
@@ -199,25 +199,6 @@ static int mayexist(struct run *r, const char *path)
 	return 2 * kdep_nameset_has(set, base, strlen(base));
 }
 
-/*
- * Tell seen about a stamp: whether it exists, nothing more.  Stamps are
- * empty files kconfig touches when a symbol changes; a record keeps no
- * stat data for them and judges them by time when checked (record.c).
- */
-static int stampseen(struct run *r, const char *path)
-{
-	struct kdep_seen s = {KDEP_SEEN_STAMP, path, NULL, 0, 0, 0};
-	struct stat st;
-	int e;
-
-	if (!r->f->seen)
-		return 0;
-	if ((e = mayexist(r, path)) < 0)
-		return e;
-	s.present = e == 2 || (e == 1 && stat(path, &st) == 0);
-	return r->f->seen(r->f->seenctx, &s);
-}
-
 /* Tell seen about a file fixdep lists but does not scan: hash or absence. */
 static int hashonly(struct run *r, int kind, const char *path)
 {
@@ -238,7 +219,7 @@ static int hashonly(struct run *r, int kind, const char *path)
 		 * fixdep itself never reads these files, so it must not
 		 * fail for them: a record notes what it could not hash.
 		 */
-		struct kdep_seen u = {kind, path, NULL, 0, 1, 1};
+		struct kdep_seen u = {kind, path, NULL, 0, 1};
 
 		if (errno == ENOENT || errno == ENOTDIR)
 			return seen(r, kind, path, NULL, 0);
@@ -258,7 +239,7 @@ static int printstamp(struct run *r, const char *dir, const char *name,
 	    (e = addline(r->out, "    $(wildcard ", r->stamp.data,
 			 r->stamp.len, ") \\\n")) < 0)
 		return e;
-	return stampseen(r, r->stamp.data);
+	return hashonly(r, KDEP_SEEN_STAMP, r->stamp.data);
 }
 
 static int usesym(void *ctx, const char *name, size_t len)

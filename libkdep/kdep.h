@@ -277,12 +277,10 @@ struct kdep_seen {
 	const struct stat *st; /* NULL: the file does not exist */
 	uint64_t hash;         /* kdep_hash of the content, when st is set */
 	int unreadable;        /* st NULL: it exists but could not be read */
-	int present;           /* it exists */
 };
 /*
- * Files fixdep only lists (.rlib) are hashed only when a seen callback is
- * set, through the cache when there is one.  Stamps are never read nor
- * stat'ed: st is NULL and present says whether one exists.
+ * Files fixdep only lists (stamps, .rlib) are hashed only when a seen
+ * callback is set, through the cache when there is one.
  */
 typedef int (*kdep_seenfn)(void *ctx, const struct kdep_seen *s);
 

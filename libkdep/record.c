@@ -16,23 +16,21 @@
  * Format (text, one entry per line, fields separated by one space; the
  * path is last so it may hold spaces; a path with a newline is refused):
  *
- *	kdep-record 2
+ *	kdep-record 1
  *	cmd <xxh64 of the command line, 16 hex digits>
- *	since <s.ns>
  *	f <hash> <dev> <ino> <size> <mtime s.ns> <ctime s.ns> <path>
- *	s <path>
+ *	s <hash> <dev> <ino> <size> <mtime s.ns> <ctime s.ns> <path>
  *	a <path>
  *	u <path>
  *	end <xxh64 of every byte before this line, 16 hex digits>
  *
- * since is the moment after which a file may have changed behind the
- * compiler's back (see threshold()).  f is a file that was read (source,
- * header), s a config/ksym stamp that existed, a an absent stamp or unread
- * file such as a 6.3 .rlib (its appearance is a change), u a file that
- * may have changed while the target was being built (mtime not older than
- * since) or that could not be read: always stale.  Any other line, a
- * missing "end", a bad checksum or another version makes the record
- * unusable, and the target stale.
+ * f is a file that was read (source, header), s a config/ksym stamp, a an
+ * absent stamp or unread file such as a 6.3 .rlib (its appearance is a
+ * change), u a file that may have changed while the target was being
+ * built (mtime not older than the target's or the depfile's) or that
+ * could not be read: always stale.  Any other line, a missing "end", a
+ * bad checksum or another version makes the record unusable, and the
+ * target stale.
  *
  * Checking uses stat data as a shortcut, with git's racy rule: an entry
  * whose recorded mtime or ctime is not older than the record file's own
@@ -41,16 +39,13 @@
  * dev/ino/size/mtime/ctime mean equal content; a same-size edit with the
  * mtime put back still changes ctime, which no one can set.
  *
- * Stamps are empty files (kconfig touches one when its symbol changes, and
- * so does autoksyms): a touch is their only content.  A record names them
- * and keeps no stat data - a build names hundreds, and stat'ing each cost
- * more than the rest of the record.  A stamp is stale when it is gone, or
- * its mtime is not older than since (touched during the build, as a u
- * file), or its ctime is not older than the record file's mtime (touched
- * after the record was written; ctime cannot be set back, and equal
- * times count as a change, which closes the 2018 same-second race).
- * That is never more lenient than make, which compares the stamp's mtime
- * with the target's.
+ * Stamps are named by the hundred and most do not exist: which ones do
+ * comes from a listing of their folder (kept in the scan cache, when
+ * there is one), and only those are stat'ed and hashed.  Stamps with
+ * content (kdep sync-config and autoksyms write the symbol's state) are
+ * compared by content like any file; empty ones (the kernel's own kconfig
+ * writes them) carry no content: for them a change of mtime or ctime is
+ * the change.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -61,7 +56,7 @@
 
 #include "internal.h"
 
-#define VERSION 2
+#define VERSION 1
 
 struct entry {
 	char kind; /* 'f' 's' 'a' 'u' */
@@ -86,8 +81,6 @@ struct kdep_record {
 	struct kdep_out out;
 	int open;                  /* out is open */
 };
-
-static char *putts(char *p, const struct timespec *ts);
 
 int kdep_recordpath(struct kdep_buf *out, const char *target)
 {
@@ -118,14 +111,6 @@ struct kdep_record *kdep_record_new(const char *target, const char *depfile,
 	}
 	if (threshold(target, depfile, &r->since) < 0) {
 		kdep_record_free(r);
-		return NULL;
-	}
-	char since[64] = "since ";
-
-	*putts(since + 6, &r->since) = '\n';
-	if (kdep_bufadd(&r->text, since, strlen(since)) < 0) {
-		kdep_record_free(r);
-		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
 	}
 	kdep_hashinit(&r->sum, 0);
@@ -178,14 +163,14 @@ int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 	if (strchr(s->path, '\n'))
 		return kdep_err(KDEP_EDATA, "cannot record a path with a newline");
 	en.path = (char *)s->path;
-	en.kind = s->kind == KDEP_SEEN_STAMP ? (s->present ? 's' : 'a')
-		  : s->unreadable            ? 'u'
-		  : !s->st                   ? 'a'
-					     : 'f';
+	en.kind = s->unreadable                  ? 'u'
+		  : !s->st                     ? 'a'
+		  : s->kind == KDEP_SEEN_STAMP ? 's'
+					       : 'f';
 	en.hash = s->hash;
 	en.st = s->st;
 	/* may have changed while the target was built */
-	if (en.kind == 'f' && !kdep_before(&s->st->st_mtim, &r->since))
+	if (s->st && !kdep_before(&s->st->st_mtim, &r->since))
 		en.kind = 'u';
 	if ((e = printentry(&r->text, &en)) < 0)
 		return e;
@@ -334,7 +319,7 @@ static int printentry(struct kdep_buf *b, const struct entry *e)
 
 	line[0] = e->kind;
 	line[1] = ' ';
-	if (e->kind != 'f') {
+	if (e->kind == 'a' || e->kind == 'u') {
 		n = 2;
 	} else {
 		puthex(line + 2, e->hash);
@@ -476,30 +461,6 @@ static int parsehash(const char *p, uint64_t *v)
 	return 0;
 }
 
-/* "sec.nnnnnnnnn" (putts) at p, the whole string, into *ts; 0 or -1. */
-static int parsets(const char *p, struct timespec *ts)
-{
-	char *end;
-	long long sec;
-	long ns;
-	int i;
-
-	errno = 0;
-	sec = strtoll(p, &end, 10);
-	if (errno || end == p || *end != '.' || (time_t)sec != sec)
-		return -1;
-	for (ns = 0, i = 1; i <= 9; i++) {
-		if (end[i] < '0' || end[i] > '9')
-			return -1;
-		ns = ns * 10 + (end[i] - '0');
-	}
-	if (end[10])
-		return -1;
-	ts->tv_sec = (time_t)sec;
-	ts->tv_nsec = ns;
-	return 0;
-}
-
 /* Past n space-terminated fields from p, or NULL. */
 static char *skipfields(char *p, int n)
 {
@@ -510,7 +471,7 @@ static char *skipfields(char *p, int n)
 }
 
 /*
- * Split an "f" line after "<kind> " into stat text and path, the hash
+ * Split an "f"/"s" line after "<kind> " into stat text and path, the hash
  * being the 16 bytes before the text; 0 or -1.
  */
 static int parsefile(char *p, struct entry *en, char **text, size_t *len)
@@ -530,7 +491,6 @@ struct check {
 	struct kdep_checker *c;
 	const char *target;
 	struct timespec written; /* the record file's mtime */
-	struct timespec since;   /* the record's since line */
 	kdep_reasonfn fn;
 	void *ctx;
 	int stale;
@@ -554,6 +514,15 @@ static int reason(struct check *k, const char *path, const char *what)
 	return 0;
 }
 
+/* The recorded size, third field of text, is 0. */
+static int emptysize(const char *text)
+{
+	const char *p = strchr(text, ' ');
+
+	p = p ? strchr(p + 1, ' ') : NULL;
+	return p && p[1] == '0' && p[2] == ' ';
+}
+
 static int checkentry(struct check *k, const struct entry *en,
 		      const char *text, size_t len)
 {
@@ -568,16 +537,14 @@ static int checkentry(struct check *k, const struct entry *en,
 		return fi->exists ? reason(k, en->path, "appeared") : 0;
 	if (!fi->exists)
 		return reason(k, en->path, "disappeared");
-	if (en->kind == 's')
-		return kdep_before(&fi->st.st_mtim, &k->since) &&
-				       kdep_before(&fi->st.st_ctim, &k->written)
-			       ? 0
-			       : reason(k, en->path, "touched");
+
 	/* equal stat data are only trusted when older than the record */
 	if (len == fi->textlen && memcmp(text, fi->text, len) == 0 &&
 	    kdep_before(&fi->st.st_mtim, &k->written) &&
 	    kdep_before(&fi->st.st_ctim, &k->written))
 		return 0;
+	if (en->kind == 's' && emptysize(text) && fi->st.st_size == 0)
+		return reason(k, en->path, "touched");
 	if (parsehash(text - 17, &h) < 0)
 		return reason(k, k->c->path.data, "is corrupt");
 	if (curhash(en->path, fi) != h || fi->err)
@@ -612,7 +579,7 @@ static char *verify(struct kdep_buf *rec, char **body)
 	    sum != kdep_hash(rec->data, (size_t)(last - rec->data), 0))
 		return NULL;
 	*body = rec->data;
-	if (strncmp(*body, "kdep-record 2\n", 14) != 0)
+	if (strncmp(*body, "kdep-record 1\n", 14) != 0)
 		return NULL;
 	*body += 14;
 	return last;
@@ -632,10 +599,6 @@ static int checkrecord(struct check *k, const char *cmdline)
 	if (!line || strncmp(line, "cmd ", 4) != 0 || strlen(line) != 20 ||
 	    parsehash(line + 4, &cmd) < 0)
 		return reason(k, c->path.data, "is corrupt");
-	line = nextline(&p, end);
-	if (!line || strncmp(line, "since ", 6) != 0 ||
-	    parsets(line + 6, &k->since) < 0)
-		return reason(k, c->path.data, "is corrupt");
 	if (cmdline && cmd != kdep_hash(cmdline, strlen(cmdline), 0) &&
 	    reason(k, NULL, "command line changed"))
 		return 0;
@@ -647,9 +610,9 @@ static int checkrecord(struct check *k, const char *cmdline)
 		en.kind = line[0];
 		if (line[1] != ' ' || !line[2])
 			en.kind = '?';
-		else if (en.kind == 'a' || en.kind == 'u' || en.kind == 's')
+		else if (en.kind == 'a' || en.kind == 'u')
 			en.path = line + 2;
-		else if (en.kind != 'f' ||
+		else if ((en.kind != 'f' && en.kind != 's') ||
 			 parsefile(line + 2, &en, &text, &len) < 0)
 			en.kind = '?';
 		if (en.kind == '?')

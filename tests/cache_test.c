@@ -279,7 +279,7 @@ static int logstamp(void *ctx, const struct kdep_seen *s)
 {
 	if (s->kind == KDEP_SEEN_STAMP)
 		cr_assert_eq(kdep_bufprintf(ctx, "%s:%s ", s->path,
-					    s->present ? "yes" : "no"),
+					    s->st ? "yes" : "no"),
 			     0);
 	return 0;
 }

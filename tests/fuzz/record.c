@@ -12,9 +12,8 @@
  *   - when every line parses the strict way the format is written, the
  *     answer is what a reference computed here says: stale if the command
  *     line differs, a "u" line, an "a" file that exists, an "f"/"s" file
- *     that is missing, an "f" file whose stat data (with the racy rule)
- *     and content hash both differ, or an "s" stamp whose mtime is not
- *     older than "since" or whose ctime is not older than the record;
+ *     that is missing, or one whose stat data (with the racy rule) and
+ *     content hash both differ (an empty stamp: stat data only);
  *   - with and without a reason callback the answer is the same, and
  *     reasons come exactly when stale, each "x: ...", on one line.
  */
@@ -119,7 +118,7 @@ struct line {
 	const char *path;
 };
 
-/* An f line after "f ", written as the format says; 0 if not. */
+/* An f/s line after "k ", written as the format says; 0 if not. */
 static int sline(const char *p, struct line *l)
 {
 	if (!hex16(p, &l->hash) || p[16] != ' ')
@@ -141,8 +140,7 @@ static int before(const struct timespec *a, const struct timespec *b)
 }
 
 /* Whether the entry makes the target stale. */
-static int entrystale(const struct line *l, const struct timespec *since,
-		      const struct timespec *written)
+static int entrystale(const struct line *l, const struct timespec *written)
 {
 	struct stat st;
 	uint64_t h;
@@ -154,9 +152,6 @@ static int entrystale(const struct line *l, const struct timespec *since,
 		return stat(l->path, &st) == 0;
 	if (stat(l->path, &st) < 0)
 		return 1;
-	if (l->kind == 's')
-		return !before(&st.st_mtim, since) ||
-		       !before(&st.st_ctim, written);
 	racy = !before(&l->mt, written) || !before(&l->ct, written);
 	same = (uint64_t)st.st_dev == l->dev && (uint64_t)st.st_ino == l->ino &&
 	       (uint64_t)st.st_size == l->size &&
@@ -166,6 +161,8 @@ static int entrystale(const struct line *l, const struct timespec *since,
 	       st.st_ctim.tv_nsec == l->ct.tv_nsec;
 	if (!racy && same)
 		return 0;
+	if (l->kind == 's' && l->size == 0 && st.st_size == 0)
+		return 1;
 	return kdep_hashfile(l->path, &h, NULL) < 0 || h != l->hash;
 }
 
@@ -181,7 +178,6 @@ static int reference(char *rec, size_t n, const char *cmdline,
 {
 	char *last, *p, *nl;
 	uint64_t sum, cmd;
-	struct timespec since;
 	int res = FRESH;
 
 	if (n < 2 || rec[n - 1] != '\n')
@@ -191,7 +187,7 @@ static int reference(char *rec, size_t n, const char *cmdline,
 	if (strncmp(last, "end ", 4) != 0 || !hex16(last + 4, &sum) ||
 	    last[20] != '\n' || sum != kdep_hash(rec, (size_t)(last - rec), 0))
 		return STALE;
-	if (strncmp(rec, "kdep-record 2\n", 14) != 0)
+	if (strncmp(rec, "kdep-record 1\n", 14) != 0)
 		return STALE;
 	if (memchr(rec, '\0', n))
 		return UNKNOWN;
@@ -200,15 +196,9 @@ static int reference(char *rec, size_t n, const char *cmdline,
 		return STALE;
 	if (!hex16(p + 4, &cmd))
 		return STALE;
-	p += 21;
-	if (p >= last || strncmp(p, "since ", 6) != 0)
-		return STALE;
-	p += 6;
-	if (!stime((const char **)&p, &since) || *p != '\n')
-		return UNKNOWN;
 	if (cmdline && cmd != kdep_hash(cmdline, strlen(cmdline), 0))
 		return STALE;
-	for (p++; p < last; p = nl + 1) {
+	for (p += 21; p < last; p = nl + 1) {
 		struct line l;
 
 		nl = memchr(p, '\n', (size_t)(last - p));
@@ -217,11 +207,11 @@ static int reference(char *rec, size_t n, const char *cmdline,
 		l.kind = p[0];
 		if (!strchr("fsau", l.kind) || p[1] != ' ' || !p[2])
 			return STALE;
-		if (l.kind == 'a' || l.kind == 'u' || l.kind == 's')
+		if (l.kind == 'a' || l.kind == 'u')
 			l.path = p + 2;
 		else if (!sline(p + 2, &l))
 			res = UNKNOWN;
-		if (l.path && entrystale(&l, &since, written))
+		if (l.path && entrystale(&l, written))
 			return STALE;
 	}
 	return res;
