@@ -48,7 +48,6 @@
  * bytes or with the slot table full, a writer renames a fresh empty cache
  * over the old one; running readers keep the old file until they exit.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -533,29 +532,6 @@ int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
 	return emitbuilt(c, ENTRYHDR + plen, fn, ctx);
 }
 
-/* The names in folder dir (but . and ..) after the entry header in c->ent. */
-static int listnames(struct kdep_cache *c, const char *dir)
-{
-	struct dirent *d;
-	DIR *dp;
-	int e = 0;
-
-	if (!(dp = opendir(dir)))
-		return kdep_errno(KDEP_EIO, "cannot list %s", dir);
-	while (e == 0 && (errno = 0, d = readdir(dp))) {
-		const char *n = d->d_name;
-
-		if (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])))
-			continue;
-		if (kdep_bufadd(&c->ent, n, strlen(n) + 1) < 0)
-			e = KDEP_ENOMEM;
-	}
-	if (e == 0 && errno)
-		e = kdep_errno(KDEP_EIO, "cannot list %s", dir);
-	closedir(dp);
-	return e;
-}
-
 int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
 		    size_t *len)
 {
@@ -584,7 +560,7 @@ int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
 	if (kdep_bufreserve(&c->ent, ENTRYHDR + plen) < 0)
 		return KDEP_ENOMEM;
 	c->ent.len = ENTRYHDR + plen;
-	if ((r = listnames(c, dir)) < 0)
+	if ((r = kdep_listdir(dir, &c->ent)) < 0)
 		return r;
 	fillentry(c, key, c->key.data, &st, 0, c->ent.len - ENTRYHDR - plen,
 		  LISTING);

@@ -22,7 +22,6 @@
  * a change of one option then rebuilds only the objects that use it.
  * Each symbol is listed once per run (source and headers together).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <string.h>
 
@@ -109,11 +108,13 @@ static int addname(void *set, const char *name, size_t len)
 /* The NUL-terminated names of [p, p + len) into set, sized once. */
 static int addnames(struct kdep_nameset *set, const char *p, size_t len)
 {
-	const char *end = p + len, *q;
+	const char *end, *q;
 	size_t n = 0;
 	int e;
 
-	for (q = p; q < end && (q = memchr(q, '\0', (size_t)(end - q))); q++)
+	if (len == 0)
+		return 0;
+	for (end = p + len, q = p; q < end && (q = memchr(q, '\0', (size_t)(end - q))); q++)
 		n++;
 	if ((e = kdep_nameset_reserve(set, n)) < 0)
 		return e;
@@ -131,11 +132,10 @@ static int addnames(struct kdep_nameset *set, const char *p, size_t len)
 static int listdir(struct run *r, const char *path, size_t dlen)
 {
 	struct kdep_nameset *set = kdep_nameset_new();
+	struct kdep_buf own = {0};
 	const char *names;
-	struct dirent *d;
 	size_t len;
-	DIR *dp;
-	int e = 0;
+	int e;
 
 	r->dir.len = 0;
 	if (!set ||
@@ -145,17 +145,16 @@ static int listdir(struct run *r, const char *path, size_t dlen)
 	}
 	if (r->f->cache) {
 		e = kdep_cache_list(r->f->cache, r->dir.data, &names, &len);
-		if (e == 0)
-			e = addnames(set, names, len);
-	} else if ((dp = opendir(r->dir.data))) {
-		while (e == 0 && (d = readdir(dp)))
-			e = addname(set, d->d_name, strlen(d->d_name));
-		closedir(dp);
 	} else {
-		e = KDEP_EIO;
+		e = kdep_listdir(r->dir.data, &own);
+		names = own.data;
+		len = own.len;
 	}
-	if (e == KDEP_EIO && errno == ENOENT)
+	if (e == 0)
+		e = addnames(set, names, len);
+	else if (e == KDEP_EIO && errno == ENOENT)
 		e = 0; /* no folder, no stamps */
+	kdep_buffree(&own);
 	if (e < 0) {
 		kdep_nameset_free(set);
 		return e == KDEP_ENOMEM ? e : 0;
@@ -165,8 +164,8 @@ static int listdir(struct run *r, const char *path, size_t dlen)
 }
 
 /*
- * 0 if path does not exist, 2 if it does, 1 if its folder could not be
- * listed (it may).  Records name every stamp, and most stamps do not
+ * 0 if path certainly does not exist, 1 if it may: it is listed, or its
+ * folder could not be listed.  Records name every stamp, and most stamps do not
  * exist: listing their folder once per run (or taking the listing from
  * the cache) replaces hundreds of stat() calls.
  */
@@ -194,9 +193,8 @@ static int mayexist(struct run *r, const char *path)
 		if (e == 1 && (e = listdir(r, path, dlen)) < 0)
 			return e;
 	}
-	if (!(set = *r->lastdir)) /* could not be listed */
-		return 1;
-	return 2 * kdep_nameset_has(set, base, strlen(base));
+	set = *r->lastdir; /* NULL: could not be listed */
+	return !set || kdep_nameset_has(set, base, strlen(base));
 }
 
 /* Tell seen about a file fixdep lists but does not scan: hash or absence. */

@@ -34,6 +34,12 @@ int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
 		    size_t *len);
 
 /*
+ * Append the names in folder dir but . and .. to out, each NUL-terminated
+ * (io.c); KDEP_EIO with errno set if it cannot be listed.
+ */
+int kdep_listdir(const char *dir, struct kdep_buf *out);
+
+/*
  * A file written in pieces and put in place whole, as kdep_writefile puts
  * it (io.c): open, write any number of times, then commit (close and
  * rename) or abort (close and remove the temporary file).  Errors name

@@ -1,5 +1,6 @@
 /* io.c - whole-file reads, full writes and atomic replacement. */
 #define _GNU_SOURCE /* renameat2, O_TMPFILE, asprintf */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -349,6 +350,28 @@ void kdep_outabort(struct kdep_out *o)
 	free(o->path);
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
+}
+
+int kdep_listdir(const char *dir, struct kdep_buf *out)
+{
+	struct dirent *d;
+	DIR *dp;
+	int e = 0;
+
+	if (!(dp = opendir(dir)))
+		return kdep_errno(KDEP_EIO, "cannot list %s", dir);
+	while (e == 0 && (errno = 0, d = readdir(dp))) {
+		const char *n = d->d_name;
+
+		if (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])))
+			continue;
+		if (kdep_bufadd(out, n, strlen(n) + 1) < 0)
+			e = KDEP_ENOMEM;
+	}
+	if (e == 0 && errno)
+		e = kdep_errno(KDEP_EIO, "cannot list %s", dir);
+	closedir(dp);
+	return e;
 }
 
 int kdep_writefile(const char *path, const void *p, size_t n, mode_t mode)
