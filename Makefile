@@ -10,7 +10,7 @@ LDFLAGS ?=
 WARN     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
            -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 VERSION  = 0.1.0
-SOMAJOR  = 0
+SOMAJOR  = 1
 
 # fixdep runs once per compiled object: a static binary skips the dynamic
 # loader and starts measurably faster.  STATIC=0 links it dynamically.
@@ -40,7 +40,16 @@ TESTOBJ := $(TESTSRC:.c=.o)
 
 LIBCFLAGS = $(WARN) $(CFLAGS) -fvisibility=hidden -Ilibkdep
 
-all: libkdep.a libkdep.so.$(SOMAJOR) $(TOOLS)
+# The GNU make loadable object, where make's gnumake.h is installed.
+GMKH    := $(wildcard /usr/include/gnumake.h /usr/local/include/gnumake.h)
+PLUGIN  := $(if $(GMKH),kdep.so)
+
+all: libkdep.a libkdep.so.$(SOMAJOR) $(TOOLS) $(PLUGIN)
+
+# Linked with the library's objects: one file to load, nothing to find.
+kdep.so: plugin/gmk.c $(PICOBJ) libkdep/kdep.h
+	$(E) LD $@
+	$(Q)$(CC) $(WARN) $(CFLAGS) -fPIC -fvisibility=hidden -Ilibkdep -shared $(LDFLAGS) -o $@ plugin/gmk.c $(PICOBJ)
 
 libkdep/%.o: libkdep/%.c libkdep/kdep.h libkdep/internal.h
 	$(E) CC $@
@@ -113,11 +122,14 @@ install: all
 	install -m 755 libkdep.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libkdep.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libkdep.so
 	install -m 644 libkdep/kdep.h $(DESTDIR)$(PREFIX)/include/
+	install -d $(DESTDIR)$(PREFIX)/lib/kdep $(DESTDIR)$(PREFIX)/share/kdep
+	$(if $(PLUGIN),install -m 755 kdep.so $(DESTDIR)$(PREFIX)/lib/kdep/)
+	install -m 644 make/kdep.mk $(DESTDIR)$(PREFIX)/share/kdep/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' kdep.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/kdep.pc
 
 clean:
-	rm -f libkdep/*.o libkdep.a libkdep.so.* $(TOOLS) tests/*.o tests/run
+	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
 .PHONY: all check criterion demo compat bench stress fuzz install clean

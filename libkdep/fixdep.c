@@ -82,7 +82,8 @@ static inline int addline(struct kdep_buf *b, const char *head,
 static int seen(struct run *r, int kind, const char *path,
 		const struct stat *st, uint64_t hash)
 {
-	struct kdep_seen s = {kind, path, st, hash, 0};
+	struct kdep_seen s = {.kind = (enum kdep_seenkind)kind, .path = path,
+			      .st = st, .hash = hash};
 
 	return r->f->seen ? r->f->seen(r->f->seenctx, &s) : 0;
 }
@@ -217,7 +218,8 @@ static int hashonly(struct run *r, int kind, const char *path)
 		 * fixdep itself never reads these files, so it must not
 		 * fail for them: a record notes what it could not hash.
 		 */
-		struct kdep_seen u = {kind, path, NULL, 0, 1};
+		struct kdep_seen u = {.kind = (enum kdep_seenkind)kind,
+				      .path = path, .unreadable = 1};
 
 		if (errno == ENOENT || errno == ENOTDIR)
 			return seen(r, kind, path, NULL, 0);
@@ -226,8 +228,12 @@ static int hashonly(struct run *r, int kind, const char *path)
 	return seen(r, kind, path, &st, h);
 }
 
+/*
+ * Print the stamp of symbol name under dir and tell seen of it: by its
+ * state, or, for a CONFIG symbol when the caller keeps values, by name.
+ */
 static int printstamp(struct run *r, const char *dir, const char *name,
-		      size_t len)
+		      size_t len, int config)
 {
 	int e;
 
@@ -237,6 +243,14 @@ static int printstamp(struct run *r, const char *dir, const char *name,
 	    (e = addline(r->out, "    $(wildcard ", r->stamp.data,
 			 r->stamp.len, ") \\\n")) < 0)
 		return e;
+	if (config && r->f->configbyname && r->f->seen) {
+		struct kdep_seen s = {.kind = KDEP_SEEN_CONFIG,
+				      .path = r->stamp.data,
+				      .name = name,
+				      .namelen = len};
+
+		return r->f->seen(r->f->seenctx, &s);
+	}
 	return hashonly(r, KDEP_SEEN_STAMP, r->stamp.data);
 }
 
@@ -247,7 +261,7 @@ static int usesym(void *ctx, const char *name, size_t len)
 
 	if (added <= 0)
 		return added;
-	return printstamp(r, r->prof->configdir, name, len);
+	return printstamp(r, r->prof->configdir, name, len, 1);
 }
 
 /* A cached scan under way: the seen callback hears of it once. */
@@ -417,7 +431,7 @@ static int extradeps(struct run *r)
 			return kdep_err(KDEP_EDATA, "bad data on stdin");
 		if (nl - p > 5 && memcmp(p, "KSYM_", 5) == 0)
 			dir = r->prof->configdir;
-		if ((e = printstamp(r, dir, p, (size_t)(nl - p))) < 0)
+		if ((e = printstamp(r, dir, p, (size_t)(nl - p), 0)) < 0)
 			return e;
 		p = nl + 1;
 	}

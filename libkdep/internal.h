@@ -74,6 +74,19 @@ int kdep_nameset_has(const struct kdep_nameset *set, const char *s, size_t n);
 /* Call fn on every non-NULL value (to free them). */
 void kdep_nameset_each(struct kdep_nameset *set, void (*fn)(void *val));
 
+/*
+ * Records (record.c writes them, check.c reads them).  STATTEXT bounds
+ * the "dev ino size mtime ctime" text of kdep_stattext; the checker
+ * compares that text, not numbers, since one function writes both.
+ */
+#define STATTEXT 128
+extern const char kdep_recordhead[];
+size_t kdep_stattext(char *out, const struct stat *st);
+/* v as 16 lowercase hex digits at p (no NUL). */
+void kdep_puthex(char *p, uint64_t v);
+/* The record's value text of sym (NULL: unset) into b, replaced. */
+int kdep_confvalue(struct kdep_buf *b, const struct kdep_confsym *sym);
+
 /* 1 if time a is before time b. */
 static inline int kdep_before(const struct timespec *a,
 			      const struct timespec *b)

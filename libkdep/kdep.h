@@ -269,14 +269,18 @@ KDEP_API int kdep_kernelversion(const char *makefile, int *version,
 enum kdep_seenkind {
 	KDEP_SEEN_SOURCE, /* the source_ file */
 	KDEP_SEEN_DEP,    /* a listed dependency */
-	KDEP_SEEN_STAMP,  /* a config/ksym stamp path */
+	KDEP_SEEN_STAMP,  /* a config/ksym stamp path, with its state */
+	KDEP_SEEN_CONFIG, /* a CONFIG symbol by name (configbyname): path is
+			     its stamp, st is NULL and the stamp unread */
 };
 struct kdep_seen {
-	int kind;              /* enum kdep_seenkind */
+	enum kdep_seenkind kind;
 	const char *path;      /* string */
 	const struct stat *st; /* NULL: the file does not exist */
 	uint64_t hash;         /* kdep_hash of the content, when st is set */
 	int unreadable;        /* st NULL: it exists but could not be read */
+	const char *name;      /* KDEP_SEEN_CONFIG: the symbol, no prefix */
+	size_t namelen;
 };
 /*
  * Files fixdep only lists (stamps, .rlib) are hashed only when a seen
@@ -295,6 +299,12 @@ struct kdep_fixdep {
 	kdep_seenfn seen; /* optional */
 	void *seenctx;
 	struct kdep_cache *cache; /* optional scan cache (cache.c) */
+	/*
+	 * Tell seen of CONFIG symbols by name (KDEP_SEEN_CONFIG) instead of
+	 * by their stamps' state: a record that keeps symbols' values
+	 * (kdep_record_config) needs no stamp read or stat'ed.
+	 */
+	int configbyname;
 };
 
 /*
@@ -335,25 +345,137 @@ KDEP_API int kdep_record_seen(void *ctx, const struct kdep_seen *s);
  */
 KDEP_API int kdep_record_write(struct kdep_record *r);
 KDEP_API void kdep_record_free(struct kdep_record *r);
+/*
+ * Remove target's record, if any: a target built without one must not
+ * be vouched for by a record of an older build.
+ */
+KDEP_API int kdep_record_remove(const char *target);
 /* The record path of target: "dir/foo.o" -> "dir/.foo.o.kdep". */
 KDEP_API int kdep_recordpath(struct kdep_buf *out, const char *target);
 
-/* Checks many targets, stat'ing and hashing each file at most once. */
-struct kdep_checker;
-KDEP_API struct kdep_checker *kdep_checker_new(void);
+/*
+ * Keep CONFIG symbols by value, read from autoconf (string; kbuild's
+ * include/config/auto.conf), instead of by their stamps' state; their
+ * stamps are in autoconf's folder, in layout.  Call before kdep_fixdep
+ * with configbyname set.  KDEP_EIO (errno set) if autoconf cannot be
+ * read, KDEP_EDATA if it does not parse.
+ */
+KDEP_API int kdep_record_config(struct kdep_record *r, const char *autoconf,
+				enum kdep_layout layout);
+
+/*
+ * Checking.  A checker answers for many targets; it hashes each version
+ * of a file at most once and keeps config values per auto.conf.
+ */
+enum kdep_checkflags {
+	/*
+	 * Files may change between checks (inside make, which regenerates
+	 * files as it goes): stat every file again for each target and
+	 * trust a kept hash only while the stat data are the same.
+	 */
+	KDEP_CHECK_RESTAT = 1,
+	/*
+	 * When a record's content checks out but some stat data moved
+	 * (a touch, a checkout back and forth), rewrite the record with
+	 * the new stat data, so the next check needs no hashing.
+	 */
+	KDEP_CHECK_REFRESH = 2,
+};
+KDEP_API struct kdep_checker *kdep_checker_new(unsigned flags);
 KDEP_API void kdep_checker_free(struct kdep_checker *c);
+
+/* A check's answer. */
+enum kdep_verdict {
+	KDEP_FRESH = 0,
+	KDEP_STALE = 1,
+	/*
+	 * No usable record: none, unreadable, corrupt, of another version,
+	 * or older than the target.  The caller decides as it would without
+	 * libkdep (make: by mtimes).
+	 */
+	KDEP_NORECORD = 2,
+};
+
+/* Why something counts as changed. */
+enum kdep_change {
+	KDEP_CHANGED,    /* content differs */
+	KDEP_APPEARED,   /* was absent when the target was built */
+	KDEP_VANISHED,   /* was there, is gone */
+	KDEP_UNSURE,     /* changed while the target was built, or unreadable */
+	KDEP_CONFIG,     /* a CONFIG value differs (path: the stamp) */
+	KDEP_NOCONFIG,   /* the auto.conf of the record is missing or bad */
+	KDEP_UNRECORDED, /* newer by make's account, and not in the record */
+	KDEP_CMDLINE,    /* the command line differs (path: NULL) */
+	KDEP_MISSING,    /* the target does not exist (path: the target) */
+};
+/* "changed", "appeared", ... as kdep stale -v prints them. */
+KDEP_API const char *kdep_changetext(enum kdep_change why);
+
+/* Receives each change; detail (may be NULL) is e.g. "y -> n". */
+typedef void (*kdep_changefn)(void *ctx, const char *path,
+			      enum kdep_change why, const char *detail);
+
+struct kdep_query {
+	const char *target;  /* string */
+	const char *cmdline; /* NULL: not compared */
+	/*
+	 * What make found newer than the target (may be none).  Those the
+	 * record covers are judged by content; the others count as changed
+	 * (KDEP_UNRECORDED): explicit prerequisites, new headers.
+	 */
+	const char *const *newer;
+	size_t nnewer;
+	kdep_changefn fn; /* NULL: stop at the first change */
+	void *ctx;
+};
+
+/*
+ * Is q->target fresh by content?  Every recorded file whose content
+ * differs (whatever its mtime), every CONFIG value that differs, every
+ * input that appeared or vanished, and every unrecorded newer name is a
+ * change, told to q->fn.  Returns a kdep_verdict, or < 0 on an error (a
+ * caller inside a build should then rebuild).
+ */
+KDEP_API int kdep_check(struct kdep_checker *c, const struct kdep_query *q);
+
+/*
+ * make's question for target, answered by content: newer is what make
+ * found newer (space-separated, as $?), out receives the names that
+ * count as changed, space-separated - what kbuild's newer-prereqs
+ * should be.  Empty when fresh; newer itself when there is no usable
+ * record; on an error newer and the target (make rebuilds: on doubt,
+ * rebuild) and the error code is returned.  A changed command line is
+ * not named: kbuild compares command lines itself.  fn (may be NULL)
+ * hears of each change as kdep_check tells it.
+ */
+KDEP_API int kdep_answer(struct kdep_checker *c, const char *target,
+			 const char *newer, struct kdep_buf *out,
+			 kdep_changefn fn, void *ctx);
 
 /* Receives "target: reason" lines, e.g. "a.o: b.h changed". */
 typedef void (*kdep_reasonfn)(void *ctx, const char *target,
 			      const char *reason);
 /*
- * 1 if target is stale, 0 if fresh, < 0 on error.  Stale: the target or
- * its record is missing or corrupt, cmdline (if not NULL) differs from the
- * recorded one, or a recorded file's content or presence differs.  With fn
- * every reason is reported; without, checking stops at the first.
+ * kdep_check without make's list, reasons as lines: KDEP_FRESH,
+ * KDEP_STALE (also for a missing target), KDEP_NORECORD ("no record" or
+ * "RECORD is corrupt" is told), or < 0.
  */
 KDEP_API int kdep_stale(struct kdep_checker *c, const char *target,
 			const char *cmdline, kdep_reasonfn fn, void *ctx);
+
+/* ---- kbuild content mode (kbuild.c) ------------------------------------ */
+
+/*
+ * The makefile `kdep make` names in MAKEFILES for a kernel tree at dir
+ * (its source or O= folder; strings), appended to out: it loads plugin
+ * (kdep.so), answers kbuild's newer-prereqs with it and runs fixdep
+ * (ours, with records) where the tree runs scripts/basic/fixdep.
+ * KDEP_EDATA "FILE: why" for a tree without the hooks (before 5.15).
+ */
+KDEP_API int kdep_kbuildmk(const char *dir, const char *plugin,
+			   const char *fixdep, struct kdep_buf *out);
+/* Remove every record (.*.kdep) under dir; *count gets how many. */
+KDEP_API int kdep_removerecords(const char *dir, size_t *count);
 
 /* ---- scan cache (cache.c) ----------------------------------------------- */
 

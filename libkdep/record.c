@@ -16,21 +16,37 @@
  * Format (text, one entry per line, fields separated by one space; the
  * path is last so it may hold spaces; a path with a newline is refused):
  *
- *	kdep-record 1
+ *	kdep-record 2
  *	cmd <xxh64 of the command line, 16 hex digits>
+ *	conf <flat|split> <path of auto.conf>
  *	f <hash> <dev> <ino> <size> <mtime s.ns> <ctime s.ns> <path>
  *	s <hash> <dev> <ino> <size> <mtime s.ns> <ctime s.ns> <path>
+ *	c <NAME> <value>
  *	a <path>
  *	u <path>
  *	end <xxh64 of every byte before this line, 16 hex digits>
  *
- * f is a file that was read (source, header), s a config/ksym stamp, a an
- * absent stamp or unread file such as a 6.3 .rlib (its appearance is a
- * change), u a file that may have changed while the target was being
- * built (mtime not older than the target's or the depfile's) or that
- * could not be read: always stale.  Any other line, a missing "end", a
- * bad checksum or another version makes the record unusable, and the
- * target stale.
+ * f is a file that was read (source, header), s a stamp with its state
+ * (ksym stamps; config stamps when there is no auto.conf), a an absent
+ * stamp or unread file such as a 6.3 .rlib (its appearance is a change),
+ * u a file that may have changed while the target was being built (mtime
+ * not older than the target's or the depfile's) or that could not be
+ * read: always stale.
+ *
+ * c is a CONFIG symbol the target uses, by value: the kernel's kconfig
+ * writes empty stamps and touches them only when a value changes, so
+ * their content says nothing and their mtime is exactly what races.  The
+ * values come from the auto.conf named by the conf line (which comes
+ * first); the symbol's stamp is <folder of auto.conf>/<stamp path in that
+ * layout>, so make's newer stamps map back to symbols.  A value is "n"
+ * for a symbol auto.conf does not set, y, m, a number as written, or '"'
+ * and a string's unescaped text; in every value '%', spaces and control
+ * bytes are written %XX.  An auto.conf written while the target was being
+ * built is also a u line.
+ *
+ * Any other line, a missing "end", a bad checksum or another version
+ * makes the record unusable: the checker then says "no record", and the
+ * caller decides as it would without one (make by mtimes).
  *
  * Checking uses stat data as a shortcut, with git's racy rule: an entry
  * whose recorded mtime or ctime is not older than the record file's own
@@ -53,13 +69,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
-#define VERSION 1
+/* The first line of a record; the checker matches it whole. */
+const char kdep_recordhead[] = "kdep-record 2\n";
 
 struct entry {
-	char kind; /* 'f' 's' 'a' 'u' */
+	char kind; /* 'f' 's' 'a' 'u' 'c' */
 	uint64_t hash;
 	const struct stat *st;
 	char *path;
@@ -80,6 +98,9 @@ struct kdep_record {
 	struct kdep_hashstate sum; /* of all text so far: the end line */
 	struct kdep_out out;
 	int open;                  /* out is open */
+	struct kdep_config conf;   /* values for c lines, once conf is set */
+	int hasconf;
+	struct kdep_buf name;      /* a symbol's name, NUL-terminated */
 };
 
 int kdep_recordpath(struct kdep_buf *out, const char *target)
@@ -93,6 +114,18 @@ int kdep_recordpath(struct kdep_buf *out, const char *target)
 	return 0;
 }
 
+int kdep_record_remove(const char *target)
+{
+	struct kdep_buf path = {0};
+	int e;
+
+	if ((e = kdep_recordpath(&path, target)) == 0 &&
+	    unlink(path.data) < 0 && errno != ENOENT)
+		e = kdep_errno(KDEP_EIO, "cannot remove %s", path.data);
+	kdep_buffree(&path);
+	return e;
+}
+
 static int threshold(const char *target, const char *depfile,
 		     struct timespec *t);
 static int printentry(struct kdep_buf *b, const struct entry *e);
@@ -103,8 +136,8 @@ struct kdep_record *kdep_record_new(const char *target, const char *depfile,
 	struct kdep_record *r = calloc(1, sizeof(*r));
 
 	if (!r || !(r->target = strdup(target)) ||
-	    kdep_bufprintf(&r->text, "kdep-record %d\ncmd %016" PRIx64 "\n",
-			   VERSION, kdep_hash(cmdline, strlen(cmdline), 0)) < 0) {
+	    kdep_bufprintf(&r->text, "%scmd %016" PRIx64 "\n", kdep_recordhead,
+			   kdep_hash(cmdline, strlen(cmdline), 0)) < 0) {
 		kdep_record_free(r);
 		kdep_err(KDEP_ENOMEM, "out of memory");
 		return NULL;
@@ -130,6 +163,8 @@ void kdep_record_free(struct kdep_record *r)
 		kdep_outabort(&r->out);
 	free(r->target);
 	kdep_buffree(&r->text);
+	kdep_buffree(&r->name);
+	kdep_config_free(&r->conf);
 	free(r);
 }
 
@@ -153,11 +188,88 @@ static int flush(struct kdep_record *r)
 	return e;
 }
 
+/*
+ * The record's value text of a symbol (NULL: not set) into b, replacing
+ * its contents: see the format above.  The checker writes the current
+ * value the same way and compares text.
+ */
+int kdep_confvalue(struct kdep_buf *b, const struct kdep_confsym *sym)
+{
+	const char *p;
+
+	b->len = 0;
+	if (!sym || sym->kind == KDEP_CONF_N)
+		return kdep_bufputs(b, "n");
+	if (sym->kind == KDEP_CONF_STR && kdep_bufputs(b, "\"") < 0)
+		return KDEP_ENOMEM;
+	for (p = sym->val; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		int e = c <= ' ' || c == '%' || c == 0x7f
+				? kdep_bufprintf(b, "%%%02X", c)
+				: kdep_bufadd(b, p, 1);
+
+		if (e < 0)
+			return KDEP_ENOMEM;
+	}
+	return 0;
+}
+
+static int configline(struct kdep_record *r, const struct kdep_seen *s)
+{
+	const struct kdep_confsym *sym;
+	struct kdep_buf v = {0};
+	int e;
+
+	r->name.len = 0;
+	if (kdep_bufadd(&r->name, s->name, s->namelen) < 0)
+		return KDEP_ENOMEM;
+	sym = kdep_config_find(&r->conf, r->name.data);
+	if ((e = kdep_confvalue(&v, sym)) == 0)
+		e = kdep_bufprintf(&r->text, "c %s %s\n", r->name.data, v.data);
+	kdep_buffree(&v);
+	return e < 0 ? KDEP_ENOMEM : 0;
+}
+
+int kdep_record_config(struct kdep_record *r, const char *autoconf,
+		       enum kdep_layout layout)
+{
+	struct stat st;
+	int e;
+
+	if (r->hasconf)
+		return kdep_err(KDEP_EDATA, "record: config values set twice");
+	if (strchr(autoconf, '\n'))
+		return kdep_err(KDEP_EDATA, "cannot record a path with a newline");
+	if (stat(autoconf, &st) < 0)
+		return kdep_errno(KDEP_EIO, "cannot stat %s", autoconf);
+	if ((e = kdep_config_parse(autoconf, &r->conf)) < 0)
+		return e;
+	r->hasconf = 1;
+	if (kdep_bufprintf(&r->text, "conf %s %s\n",
+			   layout == KDEP_SPLIT ? "split" : "flat",
+			   autoconf) < 0)
+		return KDEP_ENOMEM;
+	/* rewritten while the target was built: its values are unsure */
+	if (!kdep_before(&st.st_mtim, &r->since) &&
+	    kdep_bufprintf(&r->text, "u %s\n", autoconf) < 0)
+		return KDEP_ENOMEM;
+	return 0;
+}
+
 int kdep_record_seen(void *ctx, const struct kdep_seen *s)
 {
 	struct kdep_record *r = ctx;
 	struct entry en;
 	int e;
+
+	if (s->kind == KDEP_SEEN_CONFIG) {
+		if (!r->hasconf)
+			return kdep_err(KDEP_EDATA, "record: a symbol by name "
+						    "without config values");
+		if ((e = configline(r, s)) < 0)
+			return e;
+		return r->text.len >= FLUSH ? flush(r) : 0;
+	}
 
 	/* a path seen twice is recorded twice: checked twice, no harm */
 	if (strchr(s->path, '\n'))
@@ -182,7 +294,6 @@ int kdep_record_seen(void *ctx, const struct kdep_seen *s)
  * this text with the record's instead of parsing numbers: the same
  * function writes both.  STATTEXT bounds five formatted integers.
  */
-#define STATTEXT 128
 
 /* 10^i for i = 0..19 */
 static const uint64_t ten[] = {
@@ -287,7 +398,7 @@ static char *putts(char *p, const struct timespec *ts)
 }
 
 /* printf is most of the cost of writing a record: format by hand. */
-static size_t stattext(char *out, const struct stat *st)
+size_t kdep_stattext(char *out, const struct stat *st)
 {
 	char *p = out;
 
@@ -304,7 +415,7 @@ static size_t stattext(char *out, const struct stat *st)
 	return (size_t)(p - out);
 }
 
-static void puthex(char *p, uint64_t v)
+void kdep_puthex(char *p, uint64_t v)
 {
 	int i;
 
@@ -322,9 +433,9 @@ static int printentry(struct kdep_buf *b, const struct entry *e)
 	if (e->kind == 'a' || e->kind == 'u') {
 		n = 2;
 	} else {
-		puthex(line + 2, e->hash);
+		kdep_puthex(line + 2, e->hash);
 		line[18] = ' ';
-		n = 19 + stattext(line + 19, e->st);
+		n = 19 + kdep_stattext(line + 19, e->st);
 		line[n++] = ' ';
 	}
 	size_t plen = strlen(e->path);
@@ -365,7 +476,7 @@ int kdep_record_write(struct kdep_record *r)
 
 	if ((e = flush(r)) < 0)
 		return e;
-	puthex(end + 4, kdep_hashfinal(&r->sum));
+	kdep_puthex(end + 4, kdep_hashfinal(&r->sum));
 	end[20] = '\n';
 	if ((e = kdep_outwrite(&r->out, end, sizeof(end))) < 0)
 		return e;
@@ -373,281 +484,3 @@ int kdep_record_write(struct kdep_record *r)
 	return kdep_outcommit(&r->out);
 }
 
-/* ---- checking ---- */
-
-/* What we know of a file now; looked up once per check run. */
-struct finfo {
-	int exists;
-	int hashed;
-	int err; /* reading it failed: a change, not a crash */
-	struct stat st;
-	uint64_t hash;
-	size_t textlen;
-	char text[STATTEXT]; /* stattext() of st */
-};
-
-struct kdep_checker {
-	struct kdep_nameset *files; /* path -> struct finfo */
-	struct kdep_buf rec, path;
-};
-
-struct kdep_checker *kdep_checker_new(void)
-{
-	struct kdep_checker *c = calloc(1, sizeof(*c));
-
-	if (!c || !(c->files = kdep_nameset_new())) {
-		free(c);
-		kdep_err(KDEP_ENOMEM, "out of memory");
-		return NULL;
-	}
-	return c;
-}
-
-void kdep_checker_free(struct kdep_checker *c)
-{
-	if (!c)
-		return;
-	kdep_nameset_each(c->files, free);
-	kdep_nameset_free(c->files);
-	kdep_buffree(&c->rec);
-	kdep_buffree(&c->path);
-	free(c);
-}
-
-static struct finfo *finfo(struct kdep_checker *c, const char *path)
-{
-	struct finfo *fi;
-	void **val;
-
-	if (kdep_nameset_put(c->files, path, strlen(path), &val) < 0)
-		return NULL;
-	if (*val)
-		return *val;
-	if (!(fi = calloc(1, sizeof(*fi)))) {
-		kdep_err(KDEP_ENOMEM, "out of memory");
-		return NULL;
-	}
-	fi->exists = stat(path, &fi->st) == 0;
-	if (fi->exists)
-		fi->textlen = stattext(fi->text, &fi->st);
-	*val = fi;
-	return fi;
-}
-
-static uint64_t curhash(const char *path, struct finfo *fi)
-{
-	if (!fi->hashed) {
-		fi->hashed = 1;
-		fi->err = kdep_hashfile(path, &fi->hash, NULL) < 0;
-	}
-	return fi->hash;
-}
-
-/* 16 lowercase hex digits at p into *v; 0 on success. */
-static int parsehash(const char *p, uint64_t *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < 16; i++) {
-		int c = p[i], d = c >= '0' && c <= '9'   ? c - '0'
-				  : c >= 'a' && c <= 'f' ? c - 'a' + 10
-							 : -1;
-
-		if (d < 0)
-			return -1;
-		*v = *v << 4 | (uint64_t)d;
-	}
-	return 0;
-}
-
-/* Past n space-terminated fields from p, or NULL. */
-static char *skipfields(char *p, int n)
-{
-	while (n-- > 0)
-		if (!(p = strchr(p, ' ')) || !*++p)
-			return NULL;
-	return p;
-}
-
-/*
- * Split an "f"/"s" line after "<kind> " into stat text and path, the hash
- * being the 16 bytes before the text; 0 or -1.
- */
-static int parsefile(char *p, struct entry *en, char **text, size_t *len)
-{
-	char *path;
-
-	/* the hash is parsed only if the stat data do not decide */
-	if (strlen(p) < 17 || p[16] != ' ' || !(path = skipfields(p + 17, 5)))
-		return -1;
-	*text = p + 17;
-	*len = (size_t)(path - 1 - *text);
-	en->path = path;
-	return 0;
-}
-
-struct check {
-	struct kdep_checker *c;
-	const char *target;
-	struct timespec written; /* the record file's mtime */
-	kdep_reasonfn fn;
-	void *ctx;
-	int stale;
-};
-
-/*
- * Report "target: [path ]what"; returns 1 when the caller should stop
- * looking (no one wants every reason).
- */
-static int reason(struct check *k, const char *path, const char *what)
-{
-	struct kdep_buf b = {0};
-
-	k->stale = 1;
-	if (!k->fn)
-		return 1;
-	if (kdep_bufprintf(&b, "%s: %s%s%s", k->target, path ? path : "",
-			   path ? " " : "", what) == 0)
-		k->fn(k->ctx, k->target, b.data);
-	kdep_buffree(&b);
-	return 0;
-}
-
-/* The recorded size, third field of text, is 0. */
-static int emptysize(const char *text)
-{
-	const char *p = strchr(text, ' ');
-
-	p = p ? strchr(p + 1, ' ') : NULL;
-	return p && p[1] == '0' && p[2] == ' ';
-}
-
-static int checkentry(struct check *k, const struct entry *en,
-		      const char *text, size_t len)
-{
-	struct finfo *fi = finfo(k->c, en->path);
-	uint64_t h;
-
-	if (!fi)
-		return KDEP_ENOMEM;
-	if (en->kind == 'u')
-		return reason(k, en->path, "may have changed during the build");
-	if (en->kind == 'a')
-		return fi->exists ? reason(k, en->path, "appeared") : 0;
-	if (!fi->exists)
-		return reason(k, en->path, "disappeared");
-
-	/* equal stat data are only trusted when older than the record */
-	if (len == fi->textlen && memcmp(text, fi->text, len) == 0 &&
-	    kdep_before(&fi->st.st_mtim, &k->written) &&
-	    kdep_before(&fi->st.st_ctim, &k->written))
-		return 0;
-	if (en->kind == 's' && emptysize(text) && fi->st.st_size == 0)
-		return reason(k, en->path, "touched");
-	if (parsehash(text - 17, &h) < 0)
-		return reason(k, k->c->path.data, "is corrupt");
-	if (curhash(en->path, fi) != h || fi->err)
-		return reason(k, en->path, "changed");
-	return 0;
-}
-
-/* Split off the next line of [*p, end); NULL at the end. */
-static char *nextline(char **p, char *end)
-{
-	char *s = *p, *nl;
-
-	if (s >= end || !(nl = memchr(s, '\n', (size_t)(end - s))))
-		return NULL;
-	*nl = '\0';
-	*p = nl + 1;
-	return s;
-}
-
-/* Verify the header and checksum; returns the end of the entries. */
-static char *verify(struct kdep_buf *rec, char **body)
-{
-	char *end = rec->data + rec->len, *last;
-	uint64_t sum;
-
-	if (rec->len < 2 || end[-1] != '\n')
-		return NULL;
-	for (last = end - 1; last > rec->data && last[-1] != '\n'; last--)
-		;
-	if (end - last != 21 || strncmp(last, "end ", 4) != 0 ||
-	    parsehash(last + 4, &sum) < 0 ||
-	    sum != kdep_hash(rec->data, (size_t)(last - rec->data), 0))
-		return NULL;
-	*body = rec->data;
-	if (strncmp(*body, "kdep-record 1\n", 14) != 0)
-		return NULL;
-	*body += 14;
-	return last;
-}
-
-static int checkrecord(struct check *k, const char *cmdline)
-{
-	struct kdep_checker *c = k->c;
-	char *p, *end, *line;
-	struct entry en;
-	uint64_t cmd;
-	int e = 0;
-
-	if (!(end = verify(&c->rec, &p)))
-		return reason(k, c->path.data, "is corrupt");
-	line = nextline(&p, end);
-	if (!line || strncmp(line, "cmd ", 4) != 0 || strlen(line) != 20 ||
-	    parsehash(line + 4, &cmd) < 0)
-		return reason(k, c->path.data, "is corrupt");
-	if (cmdline && cmd != kdep_hash(cmdline, strlen(cmdline), 0) &&
-	    reason(k, NULL, "command line changed"))
-		return 0;
-	while (e == 0 && (line = nextline(&p, end))) {
-		char *text = NULL;
-		size_t len = 0;
-
-		memset(&en, 0, sizeof(en));
-		en.kind = line[0];
-		if (line[1] != ' ' || !line[2])
-			en.kind = '?';
-		else if (en.kind == 'a' || en.kind == 'u')
-			en.path = line + 2;
-		else if ((en.kind != 'f' && en.kind != 's') ||
-			 parsefile(line + 2, &en, &text, &len) < 0)
-			en.kind = '?';
-		if (en.kind == '?')
-			return reason(k, c->path.data, "is corrupt");
-		if ((e = checkentry(k, &en, text, len)) < 0)
-			return e;
-		if (e > 0)
-			return 0;
-	}
-	return 0;
-}
-
-int kdep_stale(struct kdep_checker *c, const char *target, const char *cmdline,
-	       kdep_reasonfn fn, void *ctx)
-{
-	struct check k = {.c = c, .target = target, .fn = fn, .ctx = ctx};
-	struct stat st;
-	int e;
-
-	if (stat(target, &st) < 0) {
-		reason(&k, NULL, "missing");
-		return 1;
-	}
-	c->path.len = 0;
-	if ((e = kdep_recordpath(&c->path, target)) < 0)
-		return e;
-	e = kdep_readfile(c->path.data, &c->rec, &st);
-	if (e < 0 && errno == ENOENT) {
-		reason(&k, NULL, "no record");
-		return 1;
-	}
-	if (e < 0)
-		return e;
-	k.written = st.st_mtim;
-	if ((e = checkrecord(&k, cmdline)) < 0)
-		return e;
-	return k.stale;
-}

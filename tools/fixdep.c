@@ -30,9 +30,16 @@ static const char help[] =
 	"  -o FILE            write FILE atomically instead of stdout\n"
 	"  --cache=DIR        share scan results between the runs of a build\n"
 	"                     (also KDEP_CACHE=DIR)\n"
+	"  --kernel=V.P       the profile of Linux V.P (as kbuild's\n"
+	"                     $(VERSION).$(PATCHLEVEL))\n"
 	"  --record           also write a content-hash record of what the\n"
 	"                     target was built from (dir/.target.kdep, read\n"
-	"                     by 'kdep stale'); also KDEP_RECORD=1\n"
+	"                     by 'kdep stale' and the make plugin); also\n"
+	"                     KDEP_RECORD=1.  Without it, an old record of\n"
+	"                     the target is removed\n"
+	"  --autoconf=FILE    record CONFIG values from FILE (default:\n"
+	"                     DIR/auto.conf of --config-dir, when it exists;\n"
+	"                     without one, stamps are recorded by state)\n"
 	"  --help, --version\n"
 	"\n"
 	"Exit status: 0 ok, 1 usage/parse/write error, 2 unreadable file.\n";
@@ -72,6 +79,30 @@ static const char *optval(const char *arg, const char *name)
 	return NULL;
 }
 
+/*
+ * Record CONFIG values when there is an auto.conf: 1 if so, 0 if stamps
+ * are to be recorded by state (no auto.conf by default), or < 0.
+ */
+static int recordconfig(struct kdep_record *r, const char *autoconf,
+			const struct kdep_profile *prof)
+{
+	struct kdep_buf path = {0};
+	int e;
+
+	if (!autoconf) {
+		if (kdep_bufprintf(&path, "%s/auto.conf", prof->configdir) < 0)
+			return KDEP_ENOMEM;
+		if (access(path.data, F_OK) < 0) {
+			kdep_buffree(&path);
+			return 0;
+		}
+		autoconf = path.data;
+	}
+	e = kdep_record_config(r, autoconf, (enum kdep_layout)prof->layout);
+	kdep_buffree(&path);
+	return e < 0 ? e : 1;
+}
+
 int main(int argc, char *argv[])
 {
 	struct kdep_profile prof;
@@ -79,6 +110,7 @@ int main(int argc, char *argv[])
 	struct kdep_fixdep f = {0};
 	struct kdep_buf out = {0}, extra = {0};
 	const char *compat = NULL, *layout = NULL, *cfgdir = NULL, *ofile = NULL;
+	const char *kernel = NULL, *autoconf = NULL;
 	const char *cachedir = getenv("KDEP_CACHE");
 	struct kdep_cache *cache = NULL;
 	const char **prefixes;
@@ -111,6 +143,10 @@ int main(int argc, char *argv[])
 			ofile = argv[++i];
 		} else if ((v = optval(a, "--cache"))) {
 			cachedir = v;
+		} else if ((v = optval(a, "--kernel"))) {
+			kernel = v;
+		} else if ((v = optval(a, "--autoconf"))) {
+			autoconf = v;
 		} else if ((v = optval(a, "--compat"))) {
 			compat = v;
 		} else if ((v = optval(a, "--layout"))) {
@@ -127,8 +163,20 @@ int main(int argc, char *argv[])
 	if (argc - i != 3)
 		badusage();
 
-	if (!(base = kdep_profile_select(compat)))
+	if (kernel && !compat) {
+		int ver, pl;
+		char end;
+
+		if (sscanf(kernel, "%d.%d%c", &ver, &pl, &end) != 2 || ver < 0 ||
+		    pl < 0) {
+			fprintf(stderr, "fixdep: bad --kernel '%s' (want V.P)\n",
+				kernel);
+			exit(1);
+		}
+		base = kdep_profile_for(ver, pl);
+	} else if (!(base = kdep_profile_select(compat))) {
 		die(KDEP_EDATA);
+	}
 	prof = *base;
 	if (layout && (prof.layout = kdep_layoutbyname(layout)) < 0)
 		die(prof.layout);
@@ -157,6 +205,11 @@ int main(int argc, char *argv[])
 			die(KDEP_EIO);
 		f.seen = kdep_record_seen;
 		f.seenctx = rec;
+		if ((e = recordconfig(rec, autoconf, &prof)) < 0)
+			die(e);
+		f.configbyname = e;
+	} else if ((e = kdep_record_remove(f.target)) < 0) {
+		die(e);
 	}
 	if (cachedir && *cachedir) {
 		if ((e = kdep_cache_open(&cache, cachedir, &prof.scan)) < 0)

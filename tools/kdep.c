@@ -2,6 +2,8 @@
  * kdep - content-hash checks, hashes, stamp paths and config sync.
  *
  *	kdep stale [-v] [--cmd CMDLINE] TARGET...
+ *	kdep changed TARGET [NEWER...]
+ *	kdep make [MAKE-ARGUMENTS...]
  *	kdep hash FILE...
  *	kdep stamp-path [--layout=flat|split] [--dir=DIR] NAME...
  *	kdep sync-config [--layout=flat|split] [--dir=DIR] [--autoconf=FILE]
@@ -10,15 +12,22 @@
  * Each command is argument handling over one library call.
  */
 #include <errno.h>
+#include <ftw.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "kdep.h"
 
 static const char usage[] =
 	"usage: kdep stale [-v] [--cmd CMDLINE] TARGET...\n"
+	"       kdep changed TARGET [NEWER...]\n"
+	"       kdep make [MAKE-ARGUMENTS...]\n"
 	"       kdep hash FILE...\n"
 	"       kdep stamp-path [--layout=flat|split] [--dir=DIR] NAME...\n"
 	"       kdep sync-config [-v] [--layout=flat|split] [--dir=DIR]\n"
@@ -28,11 +37,22 @@ static const char usage[] =
 static const char help[] =
 	"\n"
 	"stale        exit 0 if every TARGET is fresh, 1 if any is stale, 2 on\n"
-	"             error.  Stale: the target or its record (written by\n"
-	"             fixdep --record) is missing or corrupt, --cmd differs\n"
-	"             from the recorded command line, or a recorded file's\n"
-	"             content or presence differs.  Mtimes alone never count.\n"
+	"             error, 3 if none is stale but some has no usable record\n"
+	"             (none, corrupt, of another version, older than the\n"
+	"             target: decide by mtimes).  Stale: the target is\n"
+	"             missing, --cmd differs from the recorded command line,\n"
+	"             a recorded file's content or presence or a recorded\n"
+	"             CONFIG value differs.  Mtimes alone never count.\n"
 	"             -v prints one line per reason.\n"
+	"changed      what make's newer-prereqs should be for TARGET, given\n"
+	"             the NEWER names make found: the names whose content\n"
+	"             changed, NEWER itself without a usable record; one\n"
+	"             line.  For makes without 'load' (a fork per target).\n"
+	"make         run make in a kernel tree with content-hash decisions:\n"
+	"             kdep.so loaded into every make, kbuild's newer-prereqs\n"
+	"             answered by it, fixdep writing records.  No kernel file\n"
+	"             is edited; clean, mrproper and distclean also remove\n"
+	"             the records.\n"
 	"hash         the XXH64 of each FILE's content, as '<hex>  FILE'.\n"
 	"stamp-path   the canonical stamp path of each symbol NAME.\n"
 	"sync-config  update the stamps of the symbols whose value changed\n"
@@ -94,7 +114,7 @@ static int cmdstale(int argc, char **argv)
 {
 	struct kdep_checker *c;
 	const char *cmd = NULL;
-	int i, verbose = 0, stale = 0;
+	int i, verbose = 0, stale = 0, norecord = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-v") == 0)
@@ -110,7 +130,7 @@ static int cmdstale(int argc, char **argv)
 	}
 	if (i == argc)
 		badusage();
-	if (!(c = kdep_checker_new()))
+	if (!(c = kdep_checker_new(0)))
 		die(KDEP_ENOMEM);
 	for (; i < argc; i++) {
 		int r = kdep_stale(c, argv[i], cmd,
@@ -118,10 +138,200 @@ static int cmdstale(int argc, char **argv)
 
 		if (r < 0)
 			die(r);
-		stale |= r;
+		stale |= r == KDEP_STALE;
+		norecord |= r == KDEP_NORECORD;
 	}
 	kdep_checker_free(c);
-	return flushout(stale);
+	return flushout(stale ? 1 : norecord ? 3 : 0);
+}
+
+static int cmdchanged(int argc, char **argv)
+{
+	struct kdep_checker *c;
+	struct kdep_buf newer = {0}, out = {0};
+	int i, e;
+
+	if (argc < 2 || argv[1][0] == '-')
+		badusage();
+	for (i = 2; i < argc; i++)
+		if ((i > 2 && kdep_bufputs(&newer, " ") < 0) ||
+		    kdep_bufputs(&newer, argv[i]) < 0)
+			die(KDEP_ENOMEM);
+	if (!(c = kdep_checker_new(KDEP_CHECK_REFRESH)))
+		die(KDEP_ENOMEM);
+	e = kdep_answer(c, argv[1], newer.data ? newer.data : "", &out,
+			NULL, NULL);
+	if (e < 0)
+		fprintf(stderr, "kdep: %s: %s; rebuilding\n", argv[1],
+			kdep_errmsg());
+	printf("%s\n", out.data ? out.data : "");
+	kdep_checker_free(c);
+	kdep_buffree(&newer);
+	kdep_buffree(&out);
+	return flushout(e < 0 ? 2 : 0);
+}
+
+/*
+ * The file next to this program's own (build tree: tools/../kdep.so;
+ * installed: bin/../lib/kdep/kdep.so), or NULL.
+ */
+static char *besideme(const char *const *rel)
+{
+	char self[PATH_MAX], *slash;
+	struct kdep_buf b = {0};
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0 || (size_t)n >= sizeof(self) - 1)
+		return NULL;
+	self[n] = '\0';
+	if (!(slash = strrchr(self, '/')))
+		return NULL;
+	*slash = '\0';
+	for (; *rel; rel++) {
+		b.len = 0;
+		if (kdep_bufprintf(&b, "%s/%s", self, *rel) < 0)
+			die(KDEP_ENOMEM);
+		if (access(b.data, R_OK) == 0) {
+			char *abs = realpath(b.data, NULL);
+
+			kdep_buffree(&b);
+			return abs;
+		}
+	}
+	kdep_buffree(&b);
+	return NULL;
+}
+
+static char *findtool(const char *env, const char *const *rel)
+{
+	const char *v = getenv(env);
+
+	if (v && *v)
+		return realpath(v, NULL);
+	return besideme(rel);
+}
+
+/* The folder make runs in (-C DIR, last wins), from make's arguments. */
+static const char *makedir(int argc, char **argv, const char **objdir)
+{
+	const char *dir = ".", *v;
+	int i;
+
+	*objdir = getenv("KBUILD_OUTPUT");
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (strncmp(argv[i], "-C", 2) == 0 && argv[i][2])
+			dir = argv[i] + 2;
+		else if ((v = optval(argv[i], "--directory")))
+			dir = v;
+		else if (strncmp(argv[i], "O=", 2) == 0)
+			*objdir = argv[i] + 2;
+	}
+	return dir;
+}
+
+static int iscleaning(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "clean") == 0 ||
+		    strcmp(argv[i], "mrproper") == 0 ||
+		    strcmp(argv[i], "distclean") == 0)
+			return 1;
+	return 0;
+}
+
+/* Run argv, passing signals on; its exit status (127: cannot run). */
+static int run(char **argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		fprintf(stderr, "kdep: cannot fork: %s\n", strerror(errno));
+		return 127;
+	}
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "kdep: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	/* a ^C reaches make too (same process group): let make decide */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 127;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static int cmdmake(int argc, char **argv)
+{
+	static const char *const plugrel[] = {"../kdep.so", "../lib/kdep/kdep.so",
+					      NULL};
+	static const char *const fixrel[] = {"fixdep", NULL};
+	struct kdep_buf mk = {0}, env = {0};
+	char tmp[] = "/tmp/kdep-make.XXXXXX";
+	const char *dir, *objdir, *old = getenv("MAKEFILES");
+	const char *make = getenv("KDEP_MAKE");
+	char *plugin, *fixdep, **args;
+	int e, fd, status, i;
+
+	dir = makedir(argc, argv, &objdir);
+	if (!(plugin = findtool("KDEP_PLUGIN", plugrel))) {
+		fputs("kdep: cannot find kdep.so (set KDEP_PLUGIN)\n", stderr);
+		return 2;
+	}
+	if (!(fixdep = findtool("KDEP_FIXDEP", fixrel))) {
+		fputs("kdep: cannot find fixdep (set KDEP_FIXDEP)\n", stderr);
+		return 2;
+	}
+	if ((e = kdep_kbuildmk(dir, plugin, fixdep, &mk)) < 0)
+		die(e);
+	if ((fd = mkstemp(tmp)) < 0 || kdep_writeall(fd, mk.data, mk.len) < 0 ||
+	    close(fd) < 0) {
+		fprintf(stderr, "kdep: cannot write %s: %s\n", tmp,
+			strerror(errno));
+		return 2;
+	}
+	/* MAKEFILES, unlike --eval, stays out of MAKEFLAGS: every sub-make
+	   reads it, and kbuild's "make -i" test never sees the path */
+	if (kdep_bufprintf(&env, "%s%s%s", tmp, old && *old ? " " : "",
+			   old ? old : "") < 0)
+		die(KDEP_ENOMEM);
+	setenv("MAKEFILES", env.data, 1);
+	if (!(args = calloc((size_t)argc + 1, sizeof(*args))))
+		die(KDEP_ENOMEM);
+	args[0] = (char *)(make && *make ? make : "make");
+	for (i = 1; i < argc; i++)
+		args[i] = argv[i];
+	status = run(args);
+	unlink(tmp);
+	if (status == 0 && iscleaning(argc, argv)) {
+		struct kdep_buf top = {0};
+		size_t n = 0;
+
+		if (kdep_bufprintf(&top, "%s/%s", dir, objdir ? objdir : ".") < 0)
+			die(KDEP_ENOMEM);
+		if (objdir && objdir[0] == '/') {
+			top.len = 0;
+			kdep_bufputs(&top, objdir);
+		}
+		if ((e = kdep_removerecords(top.data, &n)) < 0)
+			die(e);
+		kdep_buffree(&top);
+	}
+	free(args);
+	free(plugin);
+	free(fixdep);
+	kdep_buffree(&mk);
+	kdep_buffree(&env);
+	return status;
 }
 
 static int cmdhash(int argc, char **argv)
@@ -212,6 +422,8 @@ static const struct {
 	int (*fn)(int, char **);
 } cmds[] = {
 	{"stale", cmdstale},
+	{"changed", cmdchanged},
+	{"make", cmdmake},
 	{"hash", cmdhash},
 	{"stamp-path", cmdstamppath},
 	{"sync-config", cmdsyncconfig},

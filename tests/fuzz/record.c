@@ -235,7 +235,7 @@ static void onreason(void *ctx, const char *target, const char *reason)
 
 static int stale(const char *cmdline, kdep_reasonfn fn, void *ctx)
 {
-	struct kdep_checker *c = kdep_checker_new();
+	struct kdep_checker *c = kdep_checker_new(0);
 	int r;
 
 	CHECK(c);
