@@ -63,6 +63,7 @@ struct check {
 	char *confpath, *stampdir;
 	enum kdep_layout layout;
 	int stale, moved, stop;
+	int toldconf; /* a missing auto.conf was told */
 };
 
 static const char *const texts[] = {
@@ -338,8 +339,6 @@ static int confline(struct check *k, char *p)
 	k->confpath = path;
 	if (!(k->conf = confinfo(k->c, path)))
 		return KDEP_ENOMEM;
-	if (!k->conf->ok)
-		change(k, path, KDEP_NOCONFIG, NULL);
 	/* stamps live next to auto.conf; "" is the current folder */
 	k->c->stamp.len = 0;
 	if (k->c->stamp.data)
@@ -365,8 +364,12 @@ static int symline(struct check *k, char *p)
 	*val++ = '\0';
 	if (!kdep_isname(p, strlen(p)))
 		return 1;
-	if (!k->conf->ok)
-		return 0; /* told once, at the conf line */
+	/* without values, every symbol counts as changed: told once */
+	if (!k->conf->ok) {
+		if (!k->toldconf++)
+			change(k, k->confpath, KDEP_NOCONFIG, NULL);
+		return 0;
+	}
 	sym = kdep_config_find(&k->conf->conf, p);
 	if (kdep_confvalue(&c->val, sym) < 0)
 		return KDEP_ENOMEM;
