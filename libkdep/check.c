@@ -243,30 +243,36 @@ static int emptysize(const char *text)
 }
 
 /*
- * An f or s line after "<kind> ": "<hash> <stat text> <path>".  Appends
- * the line to out as it should be kept: with the stat data of now when
- * only they moved.  0, 1 if corrupt, or < 0.
+ * An f or s line after "<kind> ": "<hash> <stat> <path>" (f: <stat> is
+ * the hash of the stat text) or "<hash> <stat text> <path>" (s).  With
+ * REFRESH the line is kept in out as it should be: with the stat data
+ * of now when only they moved.  0, 1 if corrupt, or < 0.
  */
 static int fileline(struct check *k, char kind, char *p)
 {
 	struct kdep_checker *c = k->c;
-	char *path, *text = p + 17;
+	char *path, *text = p + 17, now[17];
 	struct finfo *fi;
+	uint64_t h, sh = 0;
 	size_t len;
-	uint64_t h;
+	int same;
 
-	if (strlen(p) < 17 || p[16] != ' ' || !(path = skipfields(text, 5)))
+	if (strlen(p) < 17 || p[16] != ' ' ||
+	    !(path = skipfields(text, kind == 'f' ? 1 : 5)))
 		return 1;
 	len = (size_t)(path - 1 - text);
+	if (kind == 'f' && (len != 16 || parsehash(text, &sh) < 0))
+		return 1;
 	if (cover(k, path, strlen(path)) < 0 || !(fi = finfo(c, path)))
 		return KDEP_ENOMEM;
 	if (!fi->exists) {
 		change(k, path, KDEP_VANISHED, NULL);
 		return 0;
 	}
+	same = kind == 'f' ? sh == kdep_hash(fi->text, fi->textlen, 0)
+			   : len == fi->textlen && !memcmp(text, fi->text, len);
 	/* equal stat data are only trusted when older than the record */
-	if (len == fi->textlen && memcmp(text, fi->text, len) == 0 &&
-	    kdep_before(&fi->st.st_mtim, &k->written) &&
+	if (same && kdep_before(&fi->st.st_mtim, &k->written) &&
 	    kdep_before(&fi->st.st_ctim, &k->written))
 		return 0;
 	/* kconfig's empty stamps say nothing but by being touched */
@@ -284,9 +290,15 @@ static int fileline(struct check *k, char kind, char *p)
 	k->moved = 1;
 	if (c->flags & KDEP_CHECK_REFRESH) {
 		c->out.len -= strlen(text) + 1;
-		if (kdep_bufadd(&c->out, fi->text, fi->textlen) < 0 ||
-		    kdep_bufprintf(&c->out, " %s\n", path) < 0)
+		if (kind == 'f') {
+			kdep_puthex(now, kdep_hash(fi->text, fi->textlen, 0));
+			now[16] = '\0';
+			if (kdep_bufprintf(&c->out, "%s %s\n", now, path) < 0)
+				return KDEP_ENOMEM;
+		} else if (kdep_bufadd(&c->out, fi->text, fi->textlen) < 0 ||
+			   kdep_bufprintf(&c->out, " %s\n", path) < 0) {
 			return KDEP_ENOMEM;
+		}
 	}
 	return 0;
 }

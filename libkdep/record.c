@@ -19,12 +19,19 @@
  *	kdep-record 2
  *	cmd <xxh64 of the command line, 16 hex digits>
  *	conf <flat|split> <path of auto.conf>
- *	f <hash> <dev> <ino> <size> <mtime s.ns> <ctime s.ns> <path>
+ *	f <hash> <stat> <path>
  *	s <hash> <dev> <ino> <size> <mtime s.ns> <ctime s.ns> <path>
  *	c <NAME> <value>
  *	a <path>
  *	u <path>
  *	end <xxh64 of every byte before this line, 16 hex digits>
+ *
+ * Hashes are 16 lowercase hex digits, XXH64 (hash.c).  An f line's
+ * <stat> is the XXH64 of the text "<dev> <ino> <size> <mtime s.ns>
+ * <ctime s.ns>" an s line spells out: the checker only asks whether
+ * stat data are equal, and a 16-digit hash is a third of the text (a
+ * record holds hundreds of headers).  s lines keep the text: an empty
+ * stamp is judged by its size.
  *
  * f is a file that was read (source, header), s a stamp with its state
  * (ksym stamps; config stamps when there is no auto.conf), a an absent
@@ -432,6 +439,15 @@ static int printentry(struct kdep_buf *b, const struct entry *e)
 	line[1] = ' ';
 	if (e->kind == 'a' || e->kind == 'u') {
 		n = 2;
+	} else if (e->kind == 'f') {
+		char text[STATTEXT];
+
+		kdep_puthex(line + 2, e->hash);
+		line[18] = ' ';
+		kdep_puthex(line + 19,
+			    kdep_hash(text, kdep_stattext(text, e->st), 0));
+		line[35] = ' ';
+		n = 36;
 	} else {
 		kdep_puthex(line + 2, e->hash);
 		line[18] = ' ';
