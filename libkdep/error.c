@@ -14,6 +14,7 @@
  */
 static _Thread_local char *msg;
 static _Thread_local size_t msgcap;
+static _Thread_local int code = KDEP_ENOMEM; /* of the last error */
 
 static const char nomem[] = "out of memory";
 
@@ -54,6 +55,7 @@ int kdep_err(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	setmsg(fmt, ap, NULL);
 	va_end(ap);
+	code = err;
 	return err;
 }
 
@@ -66,12 +68,18 @@ int kdep_errno(int err, const char *fmt, ...)
 	setmsg(fmt, ap, strerror(e));
 	va_end(ap);
 	errno = e;
+	code = err;
 	return err;
 }
 
 const char *kdep_errmsg(void)
 {
 	return msg ? msg : nomem;
+}
+
+int kdep_errcode(void)
+{
+	return code;
 }
 
 int kdep_exitcode(int err)

@@ -60,6 +60,11 @@ enum {
 
 /* The message of this thread's last error, without "fixdep: " or newline. */
 KDEP_API const char *kdep_errmsg(void);
+/*
+ * The KDEP_E* code of this thread's last error: for the calls that
+ * return a pointer (NULL on failure).
+ */
+KDEP_API int kdep_errcode(void);
 /* The exit status upstream tools use for error code err (1 or 2). */
 KDEP_API int kdep_exitcode(int err);
 

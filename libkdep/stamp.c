@@ -31,7 +31,7 @@ int kdep_layoutbyname(const char *name)
 		return KDEP_FLAT;
 	if (strcmp(name, "split") == 0)
 		return KDEP_SPLIT;
-	return kdep_err(KDEP_EDATA, "--layout must be flat or split, not '%s'",
+	return kdep_err(KDEP_EDATA, "stamp layout must be flat or split, not '%s'",
 			name);
 }
 

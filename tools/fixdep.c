@@ -202,7 +202,7 @@ int main(int argc, char *argv[])
 	v = getenv("KDEP_RECORD");
 	if (record || (v && strcmp(v, "1") == 0)) {
 		if (!(rec = kdep_record_new(f.target, f.depfile, f.cmdline)))
-			die(KDEP_EIO);
+			die(kdep_errcode());
 		f.seen = kdep_record_seen;
 		f.seenctx = rec;
 		if ((e = recordconfig(rec, autoconf, &prof)) < 0)

@@ -6,8 +6,8 @@
  *	kdep make [MAKE-ARGUMENTS...]
  *	kdep hash FILE...
  *	kdep stamp-path [--layout=flat|split] [--dir=DIR] NAME...
- *	kdep sync-config [--layout=flat|split] [--dir=DIR] [--autoconf=FILE]
- *	                 CONFIGFILE
+ *	kdep sync-config [-v] [--layout=flat|split] [--dir=DIR]
+ *	                 [--autoconf=FILE] CONFIGFILE
  *
  * Each command is argument handling over one library call.
  */
@@ -57,7 +57,12 @@ static const char help[] =
 	"stamp-path   the canonical stamp path of each symbol NAME.\n"
 	"sync-config  update the stamps of the symbols whose value changed\n"
 	"             since the last run (default dir include/config, split\n"
-	"             layout), and autoconf.h and auto.conf when they change.\n";
+	"             layout), and autoconf.h and auto.conf when they change.\n"
+	"\n"
+	"Exit status: 0 ok; 1 bad data (a bad symbol name, a malformed\n"
+	".config), or for stale a stale target; 2 usage, unreadable or\n"
+	"unwritable files; 3 for stale, no usable record.  kdep make exits\n"
+	"with make's status.\n";
 
 static void die(int err)
 {
