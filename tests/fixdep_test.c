@@ -492,7 +492,8 @@ Test(errors, bad_layout_exits_1)
 
 	cr_assert_eq(r.rc, 1);
 	cr_assert_str_eq(r.out, "");
-	cr_assert_not_null(strstr(r.err, "--layout"), "%s", r.err);
+	cr_assert_not_null(strstr(r.err, "stamp layout must be flat or split"),
+			   "%s", r.err);
 	resfree(&r);
 }
 

@@ -130,6 +130,9 @@ fullfs() {
 	"1:fixdep: cannot write $fs/out.cmd: No space left on device") ;;
 	*) echo "-o: exit $rc: $err"; return 1 ;;
 	esac
+	# a run without --record voids the old record, even when it fails
+	[ ! -e "$fs/.o0.o.kdep" ] || { echo "old record kept"; return 1; }
+	printf 'old\n' >"$fs/.o0.o.kdep"
 	err=$("$fixdep" --compat=linux-6.3 --record deps/o0.d "$fs/o0.o" cc \
 		2>&1 >/dev/null)
 	rc=$?
