@@ -22,6 +22,8 @@ LDFLAGS += -fsanitize=address,undefined
 STATIC   = 0
 endif
 tools/fixdep: TOOLLDFLAGS = $(if $(filter 1,$(STATIC)),-static)
+# kdep cc runs once per compile too
+tools/kdep: TOOLLDFLAGS = $(if $(filter 1,$(STATIC)),-static)
 
 ifneq ($(V),1)
 Q = @
@@ -107,6 +109,9 @@ compat: all
 bench: all
 	$(Q)bash tests/bench/run
 
+bench-launcher: all
+	$(Q)bash tests/bench/launcher
+
 stress: all
 	$(Q)KDEP_TOP=$(CURDIR) bash tests/stress/run
 
@@ -132,5 +137,5 @@ clean:
 	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
-.PHONY: all check criterion demo compat bench stress fuzz install clean
+.PHONY: all check criterion demo compat bench bench-launcher stress fuzz install clean
 .DELETE_ON_ERROR:

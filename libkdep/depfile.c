@@ -23,9 +23,14 @@
  * make      what gcc/clang mean, read with ninja's rules: 2N+1 backslashes
  *           before a space are N backslashes and a literal space; 2N
  *           backslashes before a space are 2N backslashes and the end of
- *           the word; "\#" is '#'; "\:" is ':' unless whitespace follows;
- *           "$$" is '$'; a word ending in ':' ends the targets; "\\\n",
- *           "\\\r\n", space, tab and '\r' separate; a NUL is a space.
+ *           the word; backslashes and a tab after them are text; "\#" is
+ *           '#'; "\:" is ':' unless whitespace follows; "$$" is '$'; a
+ *           word ending in ':' ends the targets; "\\\n", "\\\r\n", space,
+ *           tab and '\r' separate; a NUL is a space.
+ *           Only a lone backslash before a newline continues the line: a
+ *           run of two or more is part of the word and the newline ends
+ *           the rule (ninja; make agrees for even runs and reads an odd
+ *           run of three or more as a continuation).
  *
  * Tokens point into the caller's buffer, which is rewritten in place:
  * unescaping only ever shortens a word, and the byte after a word is
@@ -250,14 +255,14 @@ static char *makeword(struct kdep_depparser *dp, char **pp, int *colon)
 			*out++ = c;
 			q += n + 1;
 			*colon = last;
-		} else if (contline(q + n - 1, dp->end)) {
-			memset(out, '\\', n - 1);
-			out += n - 1;
-			q += n - 1;
 		} else {
+			/* anything else, a newline included, keeps the run:
+			 * only a lone backslash continues a line */
 			memset(out, '\\', n);
 			out += n;
 			q += n;
+			if (q < dp->end && *q == '\t')
+				*out++ = *q++; /* and "\\\t" is text to ninja */
 		}
 	}
 	*pp = q;

@@ -13,6 +13,7 @@
  *   records       per-target content-hash dependency records       (record.c)
  *   kconfig       .config/auto.conf parsing and stamp sync         (kconfig.c)
  *   autoksyms     TRIM_UNUSED_KSYMS symbol lists and stamps        (autoksyms.c)
+ *   launcher      per-symbol depfiles for ninja (kdep cc)  (launch.c spawn.c)
  *   elf           __ksym_marker_ symbols from object files         (elf.c)
  *   (support)     errors, buffers, files, name sets     (error.c buf.c io.c)
  *
@@ -501,6 +502,45 @@ KDEP_API void kdep_cache_close(struct kdep_cache *c);
 KDEP_API int kdep_cache_scan(struct kdep_cache *c, const char *path,
 			     kdep_symfn fn, void *ctx, uint64_t *hash,
 			     struct stat *st);
+
+/* ---- compiler launcher (launch.c, spawn.c) ------------------------------ */
+
+/*
+ * The depfile a gcc or clang command line (argv[0] the compiler, NULL-
+ * terminated) writes, appended to out: -Wp,-MD,FILE or -Wp,-MMD,FILE; -MF
+ * FILE with -M, -MM, -MD or -MMD; else, with -MD or -MMD, the -o file's
+ * name, or the first input's base name, with its suffix replaced by ".d".
+ * 1 if there is one, 0 if the command writes none, KDEP_ENOMEM.
+ */
+KDEP_API int kdep_depfileof(char *const *argv, struct kdep_buf *out);
+
+struct kdep_launch {
+	const char *depfile;          /* string */
+	const char *const *autoconf;  /* NULL-terminated; NULL: "autoconf.h" */
+	const char *configdir;        /* NULL: "include/config" */
+	enum kdep_layout layout;      /* of the stamps */
+	struct kdep_scanopts scan;
+	struct kdep_cache *cache;     /* optional scan cache */
+};
+
+/*
+ * Rewrite l->depfile in place, atomically, for ninja (rules in launch.c):
+ * each autoconf header it lists (equal to an l->autoconf name or ending in
+ * "/" and one) is replaced by the stamps of the symbols the other files
+ * use, and stamps that do not exist are created as empty placeholders
+ * dated 1970-01-01 00:00:01.  1 if rewritten, 0 if it lists no autoconf
+ * header (left as it is); on error the depfile is left as it was.
+ */
+KDEP_API int kdep_launch_rewrite(const struct kdep_launch *l);
+
+/*
+ * Run argv (argv[0] searched in PATH, no shell) with this process's
+ * stdin, stdout and stderr, and wait for it; SIGHUP, SIGINT, SIGQUIT,
+ * SIGTERM, SIGUSR1 and SIGUSR2 sent to the caller meanwhile are passed on
+ * to it (their handlers are restored after).  *status gets the wait
+ * status.  KDEP_EIO "cannot run NAME: strerror" if it cannot be started.
+ */
+KDEP_API int kdep_spawn(char *const *argv, int *status);
 
 /* ---- kconfig (kconfig.c) ---------------------------------------------- */
 

@@ -5,7 +5,9 @@
  * "T(name)", the first prerequisite after a ':' "F(name)", any other
  * prerequisite "P(name)".
  */
+#define _GNU_SOURCE /* asprintf */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,6 +280,100 @@ Test(make, phony_header_rules_are_targets)
 Test(make, dollar_after_a_colon_is_not_a_colon)
 {
 	EXPECT(MK, "a.o: x:$$ y\n", "T(a.o)F(x:$)P(y)");
+}
+
+Test(make, two_backslashes_before_a_newline_are_text)
+{
+	/* ninja and make: targets foo.o and b, inputs a\\ and c */
+	EXPECT(MK, "foo.o: a\\\\\nb: c\n", "T(foo.o)F(a\\\\)T(b)F(c)");
+}
+
+Test(make, one_backslash_before_a_newline_continues_the_line)
+{
+	EXPECT(MK, "foo.o: a\\\nb\n", "T(foo.o)F(a)P(b)");
+}
+
+Test(make, backslash_run_before_crlf_is_text)
+{
+	EXPECT(MK, "foo.o: a\\\\\\\r\nb\r\n", "T(foo.o)F(a\\\\\\)T(b)");
+}
+
+Test(make, escaped_tab_stays_in_the_word)
+{
+	EXPECT(MK, "foo.o: a\\\tb c\n", "T(foo.o)F(a\\\tb)P(c)");
+}
+
+/* printf %b's escapes, the ones tests/data/depfile-readers.txt uses */
+static char *unescape(const char *s, size_t n)
+{
+	char *out = malloc(n + 1), *o = out;
+	const char *end = s + n;
+
+	cr_assert_not_null(out);
+	for (; s < end; s++) {
+		if (*s != '\\' || s + 1 == end) {
+			*o++ = *s;
+			continue;
+		}
+		switch (*++s) {
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		default: *o++ = *s; break;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Field i (0-based) of a tab-separated row, unescaped. */
+static char *field(const char *row, int i)
+{
+	const char *e;
+
+	for (; i > 0; i--) {
+		row = strchr(row, '\t');
+		cr_assert_not_null(row, "short row");
+		row++;
+	}
+	e = strchr(row, '\t');
+	return unescape(row, e ? (size_t)(e - row) : strlen(row));
+}
+
+Test(make, reads_the_readers_table_as_ninja_and_make_do)
+{
+	const char *top = getenv("KDEP_TOP");
+	char *path, *table, *row, *next;
+	int rows = 0;
+
+	cr_assert(asprintf(&path, "%s/tests/data/depfile-readers.txt",
+			   top && *top ? top : ".") > 0);
+	table = tu_read(path, NULL);
+	cr_assert_not_null(table, "%s: cannot read", path);
+	for (row = table; *row; row = next) {
+		char *text, *want, *what;
+
+		next = strchr(row, '\n');
+		next = next ? (*next = '\0', next + 1) : row + strlen(row);
+		if (*row == '#' || *row == '\0')
+			continue;
+		text = field(row, 0);
+		want = field(row, 1);
+		what = field(row, 4);
+		{
+			char *got = tokens(MK, text);
+
+			cr_expect_str_eq(got, want, "%s", what);
+			free(got);
+		}
+		free(text);
+		free(want);
+		free(what);
+		rows++;
+	}
+	cr_assert_gt(rows, 20);
+	free(table);
+	free(path);
 }
 
 /* ---- all dialects ---- */

@@ -8,6 +8,7 @@
  *	kdep stamp-path [--layout=flat|split] [--dir=DIR] NAME...
  *	kdep sync-config [-v] [--layout=flat|split] [--dir=DIR]
  *	                 [--autoconf=FILE] CONFIGFILE
+ *	kdep cc [options] -- COMPILER ARGS...
  *
  * Each command is argument handling over one library call.
  */
@@ -32,6 +33,9 @@ static const char usage[] =
 	"       kdep stamp-path [--layout=flat|split] [--dir=DIR] NAME...\n"
 	"       kdep sync-config [-v] [--layout=flat|split] [--dir=DIR]\n"
 	"                        [--autoconf=FILE] CONFIGFILE\n"
+	"       kdep cc [--config-dir=DIR] [--layout=flat|split] [--prefix=P]\n"
+	"               [--autoconf=NAME] [--depfile=FILE] [--cache=DIR]\n"
+	"               -- COMPILER ARGS...\n"
 	"       kdep --help | --version\n";
 
 static const char help[] =
@@ -58,11 +62,24 @@ static const char help[] =
 	"sync-config  update the stamps of the symbols whose value changed\n"
 	"             since the last run (default dir include/config, split\n"
 	"             layout), and autoconf.h and auto.conf when they change.\n"
+	"cc           run COMPILER ARGS (no shell; its exit status is kdep's,\n"
+	"             127 if it cannot be run); when it succeeds, rewrite the\n"
+	"             depfile it wrote (-MD/-MMD with -MF, -Wp,-MD,FILE, or X.d\n"
+	"             beside -o X; --depfile overrides) for ninja: autoconf.h\n"
+	"             (--autoconf, repeatable; by base name unless it has a\n"
+	"             '/') becomes the stamps of the symbols (--prefix,\n"
+	"             repeatable, default CONFIG_) the source and its headers\n"
+	"             use, under --config-dir (default include/config) in\n"
+	"             --layout (default split, as genconfig --sync-deps and\n"
+	"             kdep sync-config write them).  A missing stamp is created\n"
+	"             empty, dated 1970.  --cache keeps scans in DIR.  A\n"
+	"             depfile that cannot be rewritten is left as it was, with\n"
+	"             a warning.\n"
 	"\n"
 	"Exit status: 0 ok; 1 bad data (a bad symbol name, a malformed\n"
 	".config), or for stale a stale target; 2 usage, unreadable or\n"
 	"unwritable files; 3 for stale, no usable record.  kdep make exits\n"
-	"with make's status.\n";
+	"with make's status, kdep cc with the compiler's.\n";
 
 static void die(int err)
 {
@@ -422,6 +439,94 @@ static int cmdsyncconfig(int argc, char **argv)
 	return flushout(0);
 }
 
+static int showhelp(void)
+{
+	fputs(usage, stdout);
+	fputs(help, stdout);
+	return flushout(0);
+}
+
+/* Add v to a NULL-terminated list of at most max entries. */
+static void addlist(const char **list, size_t max, const char *v)
+{
+	size_t n = 0;
+
+	while (list[n])
+		n++;
+	if (n + 1 >= max)
+		badusage();
+	list[n] = v;
+}
+
+/* kdep cc: the compiler's exit status is ours; a signal that ended it
+ * ends us too, as if it had been exec'd. */
+static int cmdcc(int argc, char **argv)
+{
+	const char **autoconf = calloc((size_t)argc + 1, sizeof(char *));
+	const char **prefixes = calloc((size_t)argc + 1, sizeof(char *));
+	const char *cache = NULL;
+	struct kdep_launch l = {.layout = KDEP_SPLIT};
+	struct kdep_cache *c = NULL;
+	struct kdep_buf dep = {0};
+	const char *v;
+	int i, e, status;
+
+	if (!autoconf || !prefixes)
+		die(KDEP_ENOMEM);
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0 && ++i)
+			break;
+		else if (strcmp(argv[i], "--help") == 0)
+			return showhelp();
+		else if ((v = optval(argv[i], "--config-dir")))
+			l.configdir = v;
+		else if ((v = optval(argv[i], "--layout")))
+			l.layout = parselayout(v);
+		else if ((v = optval(argv[i], "--prefix")))
+			addlist(prefixes, (size_t)argc + 1, v);
+		else if ((v = optval(argv[i], "--autoconf")))
+			addlist(autoconf, (size_t)argc + 1, v);
+		else if ((v = optval(argv[i], "--depfile")))
+			l.depfile = v;
+		else if ((v = optval(argv[i], "--cache")))
+			cache = v;
+		else
+			badusage();
+	}
+	if (i == argc)
+		badusage();
+	if ((e = kdep_spawn(argv + i, &status)) < 0) {
+		fprintf(stderr, "kdep: %s\n", kdep_errmsg());
+		return 127;
+	}
+	if (WIFSIGNALED(status)) {
+		signal(WTERMSIG(status), SIG_DFL);
+		raise(WTERMSIG(status));
+		return 128 + WTERMSIG(status);
+	}
+	if (WEXITSTATUS(status) != 0)
+		return WEXITSTATUS(status);
+	if (!l.depfile && (e = kdep_depfileof(argv + i, &dep)) <= 0)
+		return e < 0 ? 1 : 0; /* writes no depfile */
+	if (!l.depfile)
+		l.depfile = dep.data;
+	l.autoconf = autoconf[0] ? autoconf : NULL;
+	l.scan.prefixes = prefixes[0] ? prefixes : NULL;
+	l.scan.boundary = 1;
+	if (cache && kdep_cache_open(&c, cache, &l.scan) < 0)
+		fprintf(stderr, "kdep: warning: %s; not using the cache\n",
+			kdep_errmsg());
+	l.cache = c;
+	if (kdep_launch_rewrite(&l) < 0)
+		fprintf(stderr, "kdep: warning: %s; depfile left as it was\n",
+			kdep_errmsg());
+	kdep_cache_close(c);
+	kdep_buffree(&dep);
+	free(autoconf);
+	free(prefixes);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -432,6 +537,7 @@ static const struct {
 	{"hash", cmdhash},
 	{"stamp-path", cmdstamppath},
 	{"sync-config", cmdsyncconfig},
+	{"cc", cmdcc},
 };
 
 int main(int argc, char **argv)
@@ -440,11 +546,8 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		badusage();
-	if (strcmp(argv[1], "--help") == 0) {
-		fputs(usage, stdout);
-		fputs(help, stdout);
-		return flushout(0);
-	}
+	if (strcmp(argv[1], "--help") == 0)
+		return showhelp();
 	if (strcmp(argv[1], "--version") == 0) {
 		printf("kdep (libkdep) %s\n", KDEP_VERSION);
 		return flushout(0);
