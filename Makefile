@@ -1,6 +1,7 @@
 # libkdep — see README.md.  `make`, `make check`, `make demo`, `make install`.
 # Sources are picked up by wildcard: one .c per concern in libkdep/, one
-# program per .c in tools/, one Criterion suite per tests/*_test.c.
+# program per .c in tools/, one Criterion suite per tests/*_test.c, one
+# man page per man/*.[13].
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -39,6 +40,8 @@ PICOBJ  := $(LIBSRC:.c=.pic.o)
 TOOLS   := $(patsubst %.c,%,$(sort $(wildcard tools/*.c)))
 TESTSRC := $(sort $(wildcard tests/*_test.c))
 TESTOBJ := $(TESTSRC:.c=.o)
+MAN1    := $(sort $(wildcard man/*.1))
+MAN3    := $(sort $(wildcard man/*.3))
 
 LIBCFLAGS = $(WARN) $(CFLAGS) -fvisibility=hidden -Ilibkdep
 
@@ -132,6 +135,9 @@ install: all
 	install -m 644 make/kdep.mk $(DESTDIR)$(PREFIX)/share/kdep/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' kdep.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/kdep.pc
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man3
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(MAN3) $(DESTDIR)$(PREFIX)/share/man/man3/
 
 clean:
 	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tests/*.o tests/run
