@@ -71,6 +71,9 @@ int kdep_nameset_put(struct kdep_nameset *set, const char *s, size_t n,
 int kdep_nameset_reserve(struct kdep_nameset *set, size_t n);
 /* 1 if s is in set. */
 int kdep_nameset_has(const struct kdep_nameset *set, const char *s, size_t n);
+/* The value slot of s in set, or NULL if s is not in it. */
+void **kdep_nameset_get(const struct kdep_nameset *set, const char *s,
+			size_t n);
 /* Call fn on every non-NULL value (to free them). */
 void kdep_nameset_each(struct kdep_nameset *set, void (*fn)(void *val));
 

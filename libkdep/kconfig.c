@@ -72,6 +72,7 @@
  * last, so an interrupted sync is redone in full by the next one.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -83,44 +84,16 @@ static const char heading[] = "Automatically generated file; DO NOT EDIT.";
 
 /* ---- the symbol table ---------------------------------------------------- */
 
-/*
- * Open addressing over indices into syms (index + 1; 0 is empty), kept
- * at most half full.
- */
-static size_t *probe(const struct kdep_config *c, const char *name)
-{
-	size_t mask = c->tabsize - 1;
-	size_t i = (size_t)kdep_hash(name, strlen(name), 0) & mask;
-
-	while (c->tab[i] && strcmp(c->syms[c->tab[i] - 1].name, name) != 0)
-		i = (i + 1) & mask;
-	return &c->tab[i];
-}
-
-static int rehash(struct kdep_config *c)
-{
-	size_t i, size = c->tabsize ? c->tabsize * 2 : 64;
-	size_t *tab = calloc(size, sizeof(*tab));
-
-	if (!tab)
-		return kdep_err(KDEP_ENOMEM, "out of memory");
-	free(c->tab);
-	c->tab = tab;
-	c->tabsize = size;
-	for (i = 0; i < c->n; i++)
-		*probe(c, c->syms[i].name) = i + 1;
-	return 0;
-}
-
+/* The name index (nameset.c) keeps each name's syms index + 1. */
 const struct kdep_confsym *kdep_config_find(const struct kdep_config *c,
 					    const char *name)
 {
-	size_t i;
+	void **val;
 
-	if (!c->tabsize)
+	if (!c->index ||
+	    !(val = kdep_nameset_get(c->index, name, strlen(name))) || !*val)
 		return NULL;
-	i = *probe(c, name);
-	return i ? &c->syms[i - 1] : NULL;
+	return &c->syms[(size_t)(uintptr_t)*val - 1];
 }
 
 /*
@@ -131,35 +104,32 @@ static int setsym(struct kdep_config *c, const char *name, size_t len,
 		  char *val, int kind, unsigned line)
 {
 	struct kdep_confsym *s;
-	size_t *slot;
-	char *n;
+	void **slot;
+	int added;
 
-	if ((c->n + 1) * 2 > c->tabsize && rehash(c) < 0)
+	if (!c->index && !(c->index = kdep_nameset_new()))
 		goto nomem;
-	if (!(n = malloc(len + 1)))
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		void *p = realloc(c->syms, cap * sizeof(*c->syms));
+
+		if (!p)
+			goto nomem;
+		c->syms = p;
+		c->cap = cap;
+	}
+	if ((added = kdep_nameset_put(c->index, name, len, &slot)) < 0)
 		goto nomem;
-	memcpy(n, name, len);
-	n[len] = '\0';
-	slot = probe(c, n);
-	if (*slot) {
-		s = &c->syms[*slot - 1];
-		free(n);
+	if (!added) {
+		s = &c->syms[(size_t)(uintptr_t)*slot - 1];
 		free(s->val);
 	} else {
-		if (c->n == c->cap) {
-			size_t cap = c->cap ? c->cap * 2 : 64;
-			void *p = realloc(c->syms, cap * sizeof(*c->syms));
-
-			if (!p) {
-				free(n);
-				goto nomem;
-			}
-			c->syms = p;
-			c->cap = cap;
-		}
-		s = &c->syms[c->n++];
-		s->name = n;
-		*slot = c->n;
+		s = &c->syms[c->n];
+		if (!(s->name = malloc(len + 1)))
+			goto nomem;
+		memcpy(s->name, name, len);
+		s->name[len] = '\0';
+		*slot = (void *)(uintptr_t)++c->n;
 	}
 	s->val = val;
 	s->kind = kind;
@@ -179,7 +149,7 @@ void kdep_config_free(struct kdep_config *c)
 		free(c->syms[i].val);
 	}
 	free(c->syms);
-	free(c->tab);
+	kdep_nameset_free(c->index);
 	free(c->title);
 	memset(c, 0, sizeof(*c));
 }

@@ -565,7 +565,8 @@ struct kdep_config {
 	struct kdep_confsym *syms; /* in order of first assignment, n too */
 	size_t n;
 	char *title; /* "# TITLE" of kconfig's heading, or NULL */
-	size_t cap, *tab, tabsize; /* private: the name index */
+	size_t cap;                 /* private: room in syms */
+	struct kdep_nameset *index; /* private: the name index */
 };
 
 /*

@@ -1,6 +1,7 @@
 /*
  * nameset.c - a set of byte strings with one value slot each: symbols
- * listed in a fixdep run, files listed once, per-path facts in a check.
+ * listed in a fixdep run, files listed once, per-path facts in a check,
+ * the names of a .config.  The one hash table of the library.
  * Open addressing with linear probing, kept at most half full.
  * Names live in chunks of an arena: one malloc per 16 KiB, not per name;
  * each name's value slot sits in front of it there, so that a table entry
@@ -156,6 +157,14 @@ int kdep_nameset_reserve(struct kdep_nameset *set, size_t n)
 int kdep_nameset_has(const struct kdep_nameset *set, const char *s, size_t n)
 {
 	return slot(set->tab, set->cap, strhash(s, n), s, n)->name != NULL;
+}
+
+void **kdep_nameset_get(const struct kdep_nameset *set, const char *s,
+			size_t n)
+{
+	struct entry *e = slot(set->tab, set->cap, strhash(s, n), s, n);
+
+	return e->name ? valslot(e->name) : NULL;
 }
 
 int kdep_nameset_add(struct kdep_nameset *set, const char *s, size_t n)

@@ -108,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	r = kdep_config_parsemem(".config", (const char *)data, len, &c);
 	if (r < 0) {
 		CHECK(r == KDEP_EDATA);
-		CHECK(c.n == 0 && !c.syms && !c.title && !c.tab);
+		CHECK(c.n == 0 && !c.syms && !c.title && !c.index);
 		fz_checkerr();
 		CHECK(strncmp(kdep_errmsg(), ".config:", 8) == 0);
 		return 0;
