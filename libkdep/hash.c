@@ -1,5 +1,5 @@
 /*
- * hash.c - XXH64 of buffers and files.
+ * hash.c - XXH64 of buffers (and of files, as io.c reads them).
  *
  * Written from the published XXH64 specification (xxHash's
  * doc/xxhash_spec.md), so digests match xxhsum -H1 and every other XXH64.
@@ -19,11 +19,7 @@
  * the streaming functions share the stripe loop and the tail, so the two
  * agree for every way of splitting the input.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -32,9 +28,6 @@
 #define P3 UINT64_C(0x165667B19E3779F9)
 #define P4 UINT64_C(0x85EBCA77C2B2AE63)
 #define P5 UINT64_C(0x27D4EB2F165667C5)
-
-/* Files are hashed through a buffer of this size, never loaded whole. */
-#define CHUNK (64 * 1024)
 
 static inline uint64_t rotl(uint64_t x, int r)
 {
@@ -240,76 +233,22 @@ uint64_t kdep_hashfinal(const struct kdep_hashstate *h)
 	return finish(acc + h->total, h->mem, h->memlen);
 }
 
-/*
- * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
- * writer; it does not change how regular files read.  Non-regular files
- * are refused after fstat, before any read.
- */
-static int openreg(const char *path, struct stat *st)
+static int hashpiece(void *ctx, const void *p, size_t n)
 {
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
-	if (fstat(fd, st) < 0) {
-		kdep_errno(KDEP_EIO, "error opening file: %s", path);
-		close(fd);
-		return KDEP_EIO;
-	}
-	if (!S_ISREG(st->st_mode)) {
-		if (S_ISDIR(st->st_mode)) {
-			errno = EISDIR;
-			kdep_errno(KDEP_EIO, "error opening file: %s", path);
-		} else {
-			kdep_err(KDEP_EIO,
-				 "error opening file: %s: not a regular file",
-				 path);
-		}
-		close(fd);
-		return KDEP_EIO;
-	}
-	return fd;
+	kdep_hashupdate(ctx, p, n);
+	return 0;
 }
 
+/* io.c reads the file, in pieces: the state takes any split. */
 int kdep_hashfile(const char *path, uint64_t *out, struct stat *st)
 {
 	struct kdep_hashstate h;
-	struct stat sb;
-	unsigned char *buf;
-	ssize_t r;
-	int fd, err = 0;
+	int e;
 
-	fd = openreg(path, &sb);
-	if (fd < 0)
-		return fd;
-	buf = malloc(CHUNK);
-	if (!buf) {
-		close(fd);
-		return kdep_err(KDEP_ENOMEM, "out of memory");
-	}
 	kdep_hashinit(&h, 0);
-	for (;;) {
-		r = read(fd, buf, CHUNK);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = kdep_errno(KDEP_EIO, "error reading file: %s",
-					 path);
-			break;
-		}
-		if (r == 0)
-			break;
-		/* A short read is no error: the state takes any split. */
-		kdep_hashupdate(&h, buf, (size_t)r);
-	}
-	free(buf);
-	close(fd);
-	if (err)
-		return err;
+	if ((e = kdep_readpieces(path, hashpiece, &h, st)) < 0)
+		return e;
 	*out = kdep_hashfinal(&h);
-	if (st)
-		*st = sb;
 	return 0;
 }
 

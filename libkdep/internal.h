@@ -25,6 +25,16 @@ uint64_t kdep_quickhash(const void *p, size_t n, uint64_t seed);
 int kdep_readhead(const char *path, struct kdep_buf *b, size_t max);
 
 /*
+ * Read the regular file path a piece at a time (up to 64 KiB each, from
+ * one buffer), calling fn for each: for files that need not be held whole.
+ * st, if not NULL, receives the fstat data.  Errors as kdep_readfile; a
+ * non-zero return from fn stops the reading and is returned (io.c).
+ */
+typedef int (*kdep_piecefn)(void *ctx, const void *p, size_t n);
+int kdep_readpieces(const char *path, kdep_piecefn fn, void *ctx,
+		    struct stat *st);
+
+/*
  * The names in folder dir but . and .. (each NUL-terminated, len bytes in
  * all) at *names until the next call on c: from the scan cache when the
  * folder has not changed since it was listed there (cache.c).  Fails with

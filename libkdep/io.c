@@ -12,16 +12,23 @@
 
 #include "internal.h"
 
-/* Refuse what read() would block on or fail for with a useless message. */
+/*
+ * Refuse what read() would block on or fail for with a useless message.
+ * errno says which (EISDIR, else EINVAL) for callers that ask.
+ */
 static int checkregular(const char *path, const struct stat *st)
 {
 	if (S_ISREG(st->st_mode))
 		return 0;
-	if (S_ISDIR(st->st_mode))
-		return kdep_err(KDEP_EIO, "error reading file: %s: Is a directory",
-				path);
-	return kdep_err(KDEP_EIO, "error reading file: %s: not a regular file",
-			path);
+	if (S_ISDIR(st->st_mode)) {
+		kdep_err(KDEP_EIO, "error reading file: %s: Is a directory",
+			 path);
+		errno = EISDIR;
+		return KDEP_EIO;
+	}
+	kdep_err(KDEP_EIO, "error reading file: %s: not a regular file", path);
+	errno = EINVAL;
+	return KDEP_EIO;
 }
 
 /* fstat fd and refuse anything but a regular file. */
@@ -110,11 +117,14 @@ static int readall(int fd, const char *path, struct kdep_buf *b, size_t hint,
 	return 0;
 }
 
-/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+/*
+ * O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOCTTY: a
+ * terminal opened by mistake must not become ours.
+ */
 static int openread(const char *path, int *fd)
 {
 	do
-		*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		*fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	while (*fd < 0 && errno == EINTR);
 	if (*fd < 0)
 		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
@@ -136,6 +146,40 @@ int kdep_readfile(const char *path, struct kdep_buf *b, struct stat *st)
 		r = readall(fd, path, b, (size_t)st->st_size + 1,
 			    (size_t)st->st_size, 0);
 	close(fd);
+	return r;
+}
+
+/* Pieces of this size, from one buffer: a file of any size in 64 KiB. */
+#define PIECE (64 * 1024)
+
+int kdep_readpieces(const char *path, kdep_piecefn fn, void *ctx,
+		    struct stat *st)
+{
+	struct stat sb;
+	unsigned char *buf = NULL;
+	int fd, r;
+
+	if ((r = openread(path, &fd)) < 0)
+		return r;
+	/* the type first: a FIFO or device must not be read at all */
+	if ((r = typecheck(fd, path, &sb)) == 0 && !(buf = malloc(PIECE)))
+		r = kdep_err(KDEP_ENOMEM, "out of memory");
+	while (r == 0) {
+		ssize_t n = read(fd, buf, PIECE);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = kdep_errno(KDEP_EIO, "error reading file: %s", path);
+		if (n <= 0)
+			break;
+		/* a short read is no error: the next read goes on */
+		r = fn(ctx, buf, (size_t)n);
+	}
+	free(buf);
+	close(fd);
+	if (r == 0 && st)
+		*st = sb;
 	return r;
 }
 
