@@ -92,7 +92,6 @@
  *     sorted in; 4.14 kept the one and appended the other.  Neither changes
  *     what the header makes the kernel export.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -387,23 +386,19 @@ static int readmodorder(struct kdep_ksyms *l, const char *file)
 static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 {
 	struct kdep_ksyms files = {0};
-	struct kdep_buf path = {0};
-	struct dirent *d;
-	DIR *dp = opendir(dir);
-	size_t i;
-	int r = 0;
+	struct kdep_buf names = {0}, path = {0};
+	size_t i, at, n;
+	int r = kdep_listdir(dir, &names);
 
-	if (!dp)
-		return kdep_errno(KDEP_EIO, "error opening folder: %s", dir);
-	while ((d = readdir(dp))) {
-		size_t n = strlen(d->d_name);
+	if (r == KDEP_EIO)
+		r = kdep_errno(KDEP_EIO, "error opening folder: %s", dir);
+	for (at = 0; r == 0 && at < names.len; at += n + 1) {
+		const char *name = names.data + at;
 
-		if (d->d_name[0] != '.' &&
-		    kdep_endswith(d->d_name, n, ".mod") &&
-		    (r = kdep_ksyms_add(&files, d->d_name, n)) < 0)
-			break;
+		n = strlen(name);
+		if (name[0] != '.' && kdep_endswith(name, n, ".mod"))
+			r = kdep_ksyms_add(&files, name, n);
 	}
-	closedir(dp);
 	/* sorted, as the shell's glob is: the first bad file is reported */
 	if (r == 0)
 		r = kdep_ksyms_sort(&files);
@@ -416,6 +411,7 @@ static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 			r = readsyms(l, path.data, 3);
 	}
 	kdep_ksyms_free(&files);
+	kdep_buffree(&names);
 	kdep_buffree(&path);
 	return r;
 }

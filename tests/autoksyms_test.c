@@ -332,6 +332,14 @@ Test(autoksyms, a_bad_name_in_a_mod_file_names_line_3)
 		       "mv/a.mod:3: bad symbol name: byte 0x24 at offset 1");
 }
 
+Test(autoksyms, a_missing_mod_folder_is_an_io_error_naming_it)
+{
+	struct kdep_autoksyms a = {.modverdir = "nope"};
+
+	expect_refused(&a, KDEP_EIO, "error opening folder: nope: "
+				     "No such file or directory");
+}
+
 /* ---- the header ---------------------------------------------------------- */
 
 Test(autoksyms, gen_writes_the_scripts_header)
