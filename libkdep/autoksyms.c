@@ -259,22 +259,13 @@ static int addword(struct kdep_ksyms *l, const char *file, unsigned line,
 static int addline(struct kdep_ksyms *l, const char *file, unsigned line,
 		   const char *s, size_t len)
 {
-	size_t i = 0;
+	const char *w;
+	size_t at = 0, n;
 	int r;
 
-	while (i < len) {
-		size_t j;
-
-		if (s[i] == ' ') {
-			i++;
-			continue;
-		}
-		for (j = i; j < len && s[j] != ' '; j++)
-			;
-		if ((r = addword(l, file, line, s + i, j - i)) < 0)
+	while (kdep_nextword(s, len, &at, " ", &w, &n))
+		if ((r = addword(l, file, line, w, n)) < 0)
 			return r;
-		i = j;
-	}
 	return 0;
 }
 
@@ -286,18 +277,13 @@ typedef int (*linefn)(void *ctx, unsigned line, const char *s, size_t len);
 
 static int eachline(const char *text, size_t len, linefn fn, void *ctx)
 {
-	const char *p = text, *end = text + len;
-	unsigned line = 0;
+	struct kdep_lines l;
 	int r;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-
-		if ((r = fn(ctx, ++line, p, (size_t)(e - p))) != 0)
+	kdep_linesinit(&l, text, len);
+	while (kdep_nextline(&l))
+		if ((r = fn(ctx, l.no, l.s, l.len)) != 0)
 			return r;
-		p = nl ? nl + 1 : end;
-	}
 	return 0;
 }
 
@@ -328,11 +314,6 @@ static int readsyms(struct kdep_ksyms *l, const char *file, unsigned only)
 	return r;
 }
 
-static int isblank_(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 struct modorder {
 	struct kdep_ksyms *l;
 	struct kdep_buf path;
@@ -342,29 +323,23 @@ struct modorder {
 static int modline(void *ctx, unsigned line, const char *s, size_t len)
 {
 	struct modorder *m = ctx;
-	size_t i = 0, cut = len;
+	const char *w;
+	size_t at = 0, n, cut = len;
 	int r;
 
 	(void)line;
 	if (kdep_endswith(s, len, "ko"))
 		cut = len - 2;
-	while (i < len) {
-		size_t j;
+	while (kdep_nextword(s, len, &at, " \t", &w, &n)) {
+		size_t i = (size_t)(w - s), j = at;
 
-		if (isblank_(s[i])) {
-			i++;
-			continue;
-		}
-		for (j = i; j < len && !isblank_(s[j]); j++)
-			;
 		m->path.len = 0;
-		if (kdep_bufadd(&m->path, s + i, (j < cut ? j : cut) - i) < 0 ||
+		if (kdep_bufadd(&m->path, w, (j < cut ? j : cut) - i) < 0 ||
 		    (j == len && cut < len &&
 		     kdep_bufputs(&m->path, "usyms") < 0))
 			return KDEP_ENOMEM;
 		if ((r = readsyms(m->l, m->path.data, 0)) < 0)
 			return r;
-		i = j;
 	}
 	return 0;
 }

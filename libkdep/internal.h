@@ -64,6 +64,27 @@ int kdep_outwrite(struct kdep_out *o, const void *p, size_t n);
 int kdep_outcommit(struct kdep_out *o);
 void kdep_outabort(struct kdep_out *o);
 
+/*
+ * The lines of text[0..len) (text.c): after kdep_linesinit, each
+ * kdep_nextline that returns 1 sets s and len to the next line, without
+ * its '\n', and no to its number, from 1; it returns 0 at the end.
+ */
+struct kdep_lines {
+	const char *p, *end; /* what is left */
+	const char *s;       /* the current line */
+	size_t len;
+	unsigned no;
+};
+void kdep_linesinit(struct kdep_lines *l, const char *text, size_t len);
+int kdep_nextline(struct kdep_lines *l);
+/*
+ * The next word of s[*at..len), words being separated by runs of the
+ * bytes of the string seps: 1 with *w and *wlen set and *at just past the
+ * word, 0 when nothing but separators is left (text.c).
+ */
+int kdep_nextword(const char *s, size_t len, size_t *at, const char *seps,
+		  const char **w, size_t *wlen);
+
 /* 1 if s (len bytes) ends with the string suffix. */
 int kdep_endswith(const char *s, size_t len, const char *suffix);
 

@@ -340,22 +340,18 @@ static int parseline(struct kdep_config *c, const struct line *l, int *st)
 int kdep_config_parsemem(const char *file, const char *data, size_t len,
 			 struct kdep_config *c)
 {
-	const char *p = data, *end = data + len;
+	struct kdep_lines it;
 	struct line l = {file, 0, NULL, 0};
 	int st = 0, e = 0;
 
 	memset(c, 0, sizeof(*c));
-	while (p < end && e == 0) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-
-		l.no++;
-		l.s = p;
-		while (le > p && isblank_(le[-1]))
-			le--;
-		l.len = (size_t)(le - p);
+	kdep_linesinit(&it, data, len);
+	while (e == 0 && kdep_nextline(&it)) {
+		l.no = it.no;
+		l.s = it.s;
+		for (l.len = it.len; l.len > 0 && isblank_(l.s[l.len - 1]);)
+			l.len--;
 		e = parseline(c, &l, &st);
-		p = nl ? nl + 1 : end;
 	}
 	if (e < 0)
 		kdep_config_free(c);

@@ -116,10 +116,11 @@ const struct kdep_profile *kdep_profile_select(const char *name)
 static int makevar(const char *text, const char *name)
 {
 	size_t n = strlen(name);
-	const char *p;
+	struct kdep_lines l;
 
-	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p) {
-		const char *q = p + n;
+	kdep_linesinit(&l, text, strlen(text));
+	while (kdep_nextline(&l)) {
+		const char *p = l.s, *q = p + n;
 		char *e;
 		long v;
 
@@ -145,9 +146,12 @@ static int makevar(const char *text, const char *name)
  */
 static int makeinclude(const char *text, struct kdep_buf *path)
 {
+	struct kdep_lines l;
 	const char *p, *q, *e;
 
-	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p) {
+	kdep_linesinit(&l, text, strlen(text));
+	while (kdep_nextline(&l)) {
+		p = l.s;
 		if (strncmp(p, "include", 7) != 0 ||
 		    (p[7] != ' ' && p[7] != '\t'))
 			continue;
