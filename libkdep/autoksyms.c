@@ -401,33 +401,34 @@ struct autoconf {
 
 static int confline(void *ctx, unsigned line, const char *s, size_t len)
 {
-	static const char mv[] = "CONFIG_MODVERSIONS=y";
-	static const char wl[] = "CONFIG_UNUSED_KSYMS_WHITELIST=";
 	struct autoconf *c = ctx;
-	size_t n = sizeof(wl) - 1;
+	const char *name, *v;
+	size_t n, vn, at, used;
 
 	(void)line;
-	if (len == sizeof(mv) - 1 && memcmp(s, mv, len) == 0)
-		c->modversions = 1;
-	if (len < n || memcmp(s, wl, n) != 0)
+	if (!kdep_confsplit(s, len, &name, &n, &v, &vn))
 		return 0;
-	s += n;
-	len -= n;
+	if (n == 11 && memcmp(name, "MODVERSIONS", n) == 0 && vn == 1 &&
+	    *v == 'y')
+		c->modversions = 1;
+	if (n != 22 || memcmp(name, "UNUSED_KSYMS_WHITELIST", n) != 0)
+		return 0;
 	c->wl.len = 0;
 	c->haswl = 1;
-	/* Linux < 5.18 quoted strings in auto.conf, escaping '"' and '\' */
-	if (len >= 2 && s[0] == '"' && s[len - 1] == '"') {
-		size_t i;
-
-		for (i = 1; i + 1 < len; i++) {
-			if (s[i] == '\\' && i + 2 < len)
-				i++;
-			if (kdep_bufadd(&c->wl, s + i, 1) < 0)
+	/*
+	 * Linux < 5.18 quoted strings in auto.conf, escaping '"' and '\':
+	 * the text between the outer quotes, where a bare '"' stays.
+	 */
+	if (vn >= 2 && v[0] == '"' && v[vn - 1] == '"') {
+		for (at = 1; at < vn - 1; at += used + 1)
+			if (kdep_confunescape(v + at, vn - 1 - at, &c->wl,
+					      &used) < 0 ||
+			    (at + used < vn - 1 &&
+			     kdep_bufadd(&c->wl, "\"", 1) < 0))
 				return KDEP_ENOMEM;
-		}
 		return 0;
 	}
-	return kdep_bufadd(&c->wl, s, len) < 0 ? KDEP_ENOMEM : 0;
+	return kdep_bufadd(&c->wl, v, vn) < 0 ? KDEP_ENOMEM : 0;
 }
 
 static int readautoconf(const char *file, struct autoconf *c)

@@ -85,6 +85,22 @@ int kdep_nextline(struct kdep_lines *l);
 int kdep_nextword(const char *s, size_t len, size_t *at, const char *seps,
 		  const char **w, size_t *wlen);
 
+/*
+ * Kconfig's formats, for every reader of them (kconfig.c): a line
+ * s[0..len) that is "CONFIG_NAME=VALUE" gives 1 with the name (up to the
+ * first '=') and the value (all after it); any other line gives 0.
+ */
+int kdep_confsplit(const char *s, size_t len, const char **name,
+		   size_t *nlen, const char **val, size_t *vlen);
+/*
+ * A string value: s[0..n) is the text after its opening '"'.  A backslash
+ * takes the next byte literally, as kconfig and Kconfiglib read it (a lone
+ * last one is kept).  The text up to the first unescaped '"' is appended
+ * to out; *used gets the bytes read before that quote, n if there is none.
+ */
+int kdep_confunescape(const char *s, size_t n, struct kdep_buf *out,
+		      size_t *used);
+
 /* 1 if s (len bytes) ends with the string suffix. */
 int kdep_endswith(const char *s, size_t len, const char *suffix);
 

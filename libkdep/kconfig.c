@@ -223,45 +223,73 @@ static char *dupn(const char *s, size_t n)
 	return d;
 }
 
+int kdep_confsplit(const char *s, size_t len, const char **name,
+		   size_t *nlen, const char **val, size_t *vlen)
+{
+	const char *eq;
+
+	if (!startswith(s, len, "CONFIG_") || !(eq = memchr(s, '=', len)))
+		return 0;
+	*name = s + 7;
+	*nlen = (size_t)(eq - *name);
+	*val = eq + 1;
+	*vlen = len - *nlen - 8;
+	return 1;
+}
+
+int kdep_confunescape(const char *s, size_t n, struct kdep_buf *out,
+		      size_t *used)
+{
+	size_t i = 0, from = 0;
+
+	if (kdep_bufreserve(out, n) < 0)
+		return KDEP_ENOMEM;
+	while (i < n && s[i] != '"') {
+		if (s[i] == '\\' && i + 1 < n) {
+			if (kdep_bufadd(out, s + from, i - from) < 0)
+				return KDEP_ENOMEM;
+			from = i + 1;
+			i += 2;
+		} else {
+			i++;
+		}
+	}
+	*used = i;
+	return kdep_bufadd(out, s + from, i - from);
+}
+
 /* The text of the quoted string v[0..n) (v[0] == '"'), unescaped. */
 static int unquote(const struct line *l, const char *v, size_t n, char **out)
 {
-	size_t i = 1, k = 0;
-	char *d = malloc(n);
+	struct kdep_buf b = {0};
+	size_t used;
 
-	if (!d)
-		return kdep_err(KDEP_ENOMEM, "out of memory");
-	while (i < n && v[i] != '"') {
-		if (v[i] == '\\' && ++i == n)
-			break;
-		d[k++] = v[i++];
+	if (kdep_confunescape(v + 1, n - 1, &b, &used) < 0) {
+		kdep_buffree(&b);
+		return KDEP_ENOMEM;
 	}
-	d[k] = '\0';
-	if (i >= n || i + 1 != n) {
-		free(d);
-		return lerr(l, i >= n ? "unterminated string" :
-					"text after the closing quote");
+	/* the closing quote must be the last byte */
+	if (used + 2 != n) {
+		kdep_buffree(&b);
+		return lerr(l, used + 1 == n ? "unterminated string" :
+					       "text after the closing quote");
 	}
-	*out = d;
+	*out = b.data;
 	return 0;
 }
 
 /* "CONFIG_NAME=VALUE" */
 static int assignment(struct kdep_config *c, const struct line *l)
 {
-	const char *name = l->s + 7, *eq = memchr(l->s, '=', l->len);
-	const char *v;
+	const char *name, *v;
 	size_t n, vn;
 	char *val = NULL;
 	int kind = KDEP_CONF_STR, e;
 
-	if (!eq)
+	if (!kdep_confsplit(l->s, l->len, &name, &n, &v, &vn))
 		return lerr(l, "expected CONFIG_NAME=value");
-	n = (size_t)(eq - name);
 	if (!kdep_isname(name, n))
 		return lerr(l, "bad symbol name");
-	v = eq + 1;
-	vn = l->len - n - 8;
 	if (vn > 0 && *v == '"') {
 		if ((e = unquote(l, v, vn, &val)) < 0)
 			return e;
