@@ -473,7 +473,7 @@ int kdep_ksyms_needed(const struct kdep_autoksyms *a, struct kdep_ksyms *out)
 	struct kdep_buf wl = {0};
 	int r, haswl;
 
-	r = readautoconf(orstr(a->autoconf, "include/config/auto.conf"), &c);
+	r = readautoconf(orstr(a->autoconf, KDEP_AUTOCONF), &c);
 	if (r < 0)
 		goto out;
 	if ((r = haswl = whitelist(a, &c, &wl)) < 0)
@@ -597,7 +597,7 @@ static int diff(const struct kdep_ksyms *a, const struct kdep_ksyms *b,
 
 int kdep_ksyms_plan(const struct kdep_autoksyms *a, struct kdep_ksymplan *p)
 {
-	const char *hdr = orstr(a->header, "include/generated/autoksyms.h");
+	const char *hdr = orstr(a->header, KDEP_KSYMHEADER);
 	int r;
 
 	memset(p, 0, sizeof(*p));
@@ -630,7 +630,7 @@ int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 	if (len > MAXNAME)
 		return kdep_err(KDEP_EDATA, "symbol name longer than %d bytes",
 				MAXNAME);
-	r = kdep_stamppath(&path, orstr(a->ksymdir, "include/ksym"), name, len,
+	r = kdep_stamppath(&path, orstr(a->ksymdir, KDEP_KSYMDIR), name, len,
 			   (enum kdep_layout)a->layout);
 	if (r < 0)
 		goto out;
@@ -734,7 +734,7 @@ static int stamp(const struct kdep_autoksyms *a, const struct kdep_ksymplan *p,
 int kdep_ksyms_apply(const struct kdep_autoksyms *a,
 		     const struct kdep_ksymplan *p)
 {
-	const char *hdr = orstr(a->header, "include/generated/autoksyms.h");
+	const char *hdr = orstr(a->header, KDEP_KSYMHEADER);
 	struct kdep_buf tmp = {0};
 	struct timespec after, newest = {0, 0};
 	size_t i;
@@ -844,7 +844,7 @@ int kdep_ksymdeps(const char *obj, const char *ksymdir, int layout,
 	    (r = kdep_elf_symbols(b.data, b.len, obj, onsym, &m)) == 0) {
 		if (m.n > 1)
 			qsort(m.v, m.n, sizeof(*m.v), cmpstr);
-		r = putdeps(obj, &m, orstr(ksymdir, "include/ksym"), layout,
+		r = putdeps(obj, &m, orstr(ksymdir, KDEP_KSYMDIR), layout,
 			    out);
 	}
 	free(m.v);

@@ -115,8 +115,7 @@ static void put32(unsigned char *p, uint32_t v)
 
 static uint64_t optionshash(const struct kdep_scanopts *o)
 {
-	static const char *const def[] = {"CONFIG_", NULL};
-	const char *const *p = o->prefixes ? o->prefixes : def;
+	const char *const *p = o->prefixes ? o->prefixes : kdep_defprefixes;
 	struct kdep_hashstate h;
 
 	kdep_hashinit(&h, 0);

@@ -10,6 +10,20 @@
 #define KDEP_PRINTF(a, b)
 #endif
 
+/*
+ * Where a kernel build root keeps things, named once: scan.c and cache.c
+ * must agree on the default prefixes (the cache keys on them), and every
+ * tool on the stamp folders.
+ */
+#define KDEP_CONFIGDIR "include/config"           /* config stamps */
+#define KDEP_AUTOCONF "include/config/auto.conf"  /* kconfig's output */
+#define KDEP_AUTOHEADER "include/generated/autoconf.h"
+#define KDEP_KSYMDIR "include/ksym"               /* ksym stamps */
+#define KDEP_KSYMHEADER "include/generated/autoksyms.h"
+#define KDEP_CONFIGPREFIX "CONFIG_"
+/* The prefixes scanned for when kdep_scanopts has none (scan.c). */
+extern const char *const kdep_defprefixes[];
+
 /* Set this thread's error message; returns err for "return kdep_err(...)". */
 int kdep_err(int err, const char *fmt, ...) KDEP_PRINTF(2, 3);
 /* Same, with ": strerror(errno)" appended. */

@@ -228,7 +228,8 @@ int kdep_confsplit(const char *s, size_t len, const char **name,
 {
 	const char *eq;
 
-	if (!startswith(s, len, "CONFIG_") || !(eq = memchr(s, '=', len)))
+	if (!startswith(s, len, KDEP_CONFIGPREFIX) ||
+	    !(eq = memchr(s, '=', len)))
 		return 0;
 	*name = s + 7;
 	*nlen = (size_t)(eq - *name);
@@ -359,7 +360,7 @@ static int parseline(struct kdep_config *c, const struct line *l, int *st)
 		return e < 0 ? e : 0;
 	}
 	*st = 2;
-	if (!startswith(l->s, l->len, "CONFIG_"))
+	if (!startswith(l->s, l->len, KDEP_CONFIGPREFIX))
 		return lerr(l, "expected CONFIG_NAME=value, "
 			       "\"# CONFIG_NAME is not set\" or a comment");
 	return assignment(c, l);
@@ -582,13 +583,12 @@ int kdep_syncconfig(const struct kdep_syncopts *o, struct kdep_syncstats *st)
 	struct kdep_config old, new;
 	struct kdep_syncstats dummy;
 	struct sync y = {o, NULL, st ? st : &dummy, {0, 0}, {0}, {0}, {0}};
-	const char *hdr = o->autoheader ? o->autoheader :
-			  "include/generated/autoconf.h";
+	const char *hdr = o->autoheader ? o->autoheader : KDEP_AUTOHEADER;
 	struct kdep_buf autoconf = {0};
 	int e;
 
 	memset(y.st, 0, sizeof(*y.st));
-	y.dir = o->dir && *o->dir ? o->dir : "include/config";
+	y.dir = o->dir && *o->dir ? o->dir : KDEP_CONFIGDIR;
 	clock_gettime(CLOCK_REALTIME, &y.start);
 	if ((e = kdep_config_parse(o->config, &new)) < 0)
 		return e;

@@ -17,17 +17,17 @@
 #include "internal.h"
 
 static const char *const ign417[] = {
-	"include/generated/autoconf.h",
-	"include/generated/autoksyms.h",
+	KDEP_AUTOHEADER,
+	KDEP_KSYMHEADER,
 	".ver",
 	NULL,
 };
 static const char *const ign513[] = {
-	"include/generated/autoconf.h",
-	"include/generated/autoksyms.h",
+	KDEP_AUTOHEADER,
+	KDEP_KSYMHEADER,
 	NULL,
 };
-static const char *const ign63[] = {"include/generated/autoconf.h", NULL};
+static const char *const ign63[] = {KDEP_AUTOHEADER, NULL};
 static const char *const noscan63[] = {".rlib", ".rmeta", ".so", NULL};
 static const char *const none[] = {NULL};
 
@@ -36,7 +36,7 @@ static const struct kdep_profile linux417 = {
 	.cmdvar = "cmd",
 	.dialect = KDEP_DIALECT_KBUILD,
 	.layout = KDEP_SPLIT,
-	.configdir = "include/config",
+	.configdir = KDEP_CONFIGDIR,
 	.ignore = ign417,
 	.noscan = none,
 	.scan = {NULL, 1},
@@ -48,7 +48,7 @@ static const struct kdep_profile linux513 = {
 	.cmdvar = "cmd",
 	.dialect = KDEP_DIALECT_KBUILD,
 	.layout = KDEP_FLAT,
-	.configdir = "include/config",
+	.configdir = KDEP_CONFIGDIR,
 	.ignore = ign513,
 	.noscan = none,
 	.scan = {NULL, 1},
@@ -59,7 +59,7 @@ static const struct kdep_profile linux63 = {
 	.cmdvar = "savedcmd",
 	.dialect = KDEP_DIALECT_KBUILD63,
 	.layout = KDEP_FLAT,
-	.configdir = "include/config",
+	.configdir = KDEP_CONFIGDIR,
 	.ignore = ign63,
 	.noscan = noscan63,
 	.scan = {NULL, 1},

@@ -48,7 +48,7 @@
 
 #include "internal.h"
 
-static const char *const defprefixes[] = {"CONFIG_", NULL};
+const char *const kdep_defprefixes[] = {KDEP_CONFIGPREFIX, NULL};
 
 /* A prefix and what the search needs of it, worked out once per scan. */
 struct pat {
@@ -324,7 +324,7 @@ static const char *nextmatch(const struct pat *t, size_t npat,
 int kdep_scan(const struct kdep_scanopts *o, const char *text, size_t len,
 	      kdep_symfn fn, void *ctx)
 {
-	const char *const *pre = o && o->prefixes ? o->prefixes : defprefixes;
+	const char *const *pre = o && o->prefixes ? o->prefixes : kdep_defprefixes;
 	struct pat tstack[4], *t = tstack;
 	const char *nstack[4], **next = nstack;
 	const char *end = text + len, *p = text;
