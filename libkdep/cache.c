@@ -12,10 +12,22 @@
  *	slots	nslots x u32 offset of an entry, 0 = empty
  *	data	entries, appended
  *
- *	entry	u64 key, u64 checksum (kdep_quickhash of all that follows),
- *		u64 dev, ino, size, mtime s, mtime ns, ctime s, ctime ns,
- *		u64 content hash, u32 flags, u32 path length, u32 symbol bytes,
- *		u32 zero, path, symbols (each NUL-terminated, first use first)
+ *	entry	at	field (the E_ names below)
+ *		0	u64 key
+ *		8	u64 checksum: kdep_quickhash of all that follows
+ *		16	u64 dev, ino, size, mtime s, mtime ns, ctime s, ctime ns
+ *		72	u64 content hash
+ *		80	u32 flags
+ *		84	u32 path length
+ *		88	u32 symbol bytes
+ *		92	u32 zero
+ *		96	path, then the symbols (each NUL-terminated, first use
+ *			first)
+ *
+ * Versions: 1 XXH64 keys and checksums; 2 kdep_quickhash keys and
+ * checksums, 16-byte slots; 3 4-byte slots; 4 (this one) kdep_quickhash
+ * takes a short tail as the last 8 bytes, so keys and checksums differ.
+ * A cache of another version is replaced by an empty one.
  *
  * key = kdep_quickhash() of the path, seeded with the XXH64 of the scan
  * options: a word-at-a-time hash (hash.c), as a key and a checksum are
@@ -61,14 +73,35 @@
 #include "internal.h"
 
 #define MAGIC "kdepscn1"
-/* 1: XXH64 keys and checksums; 2: 16-byte slots; 3: 4-byte slots */
-#define VERSION 4
+#define VERSION 4 /* the versions are in the comment above */
 #define NSLOTS 65536u
 #define MAXDATA (64u << 20)
+
+/* The header: magic at 0, then these. */
+#define H_VERSION 8u
+#define H_NSLOTS 12u
 #define HDRSIZE 24u
 #define SLOTSIZE 4u
 #define DATASTART (HDRSIZE + NSLOTS * SLOTSIZE)
-#define ENTRYHDR 96u
+
+/* An entry's fields, at their offsets in the format above. */
+#define E_KEY 0u
+#define E_SUM 8u
+#define E_DEV 16u /* the checksummed part starts here */
+#define E_INO 24u
+#define E_SIZE 32u
+#define E_MTIME 40u
+#define E_MTIMENS 48u
+#define E_CTIME 56u
+#define E_CTIMENS 64u
+#define E_HASH 72u
+#define E_FLAGS 80u
+#define E_PATHLEN 84u
+#define E_SYMBYTES 88u
+#define E_ZERO 92u
+#define ENTRYHDR 96u /* the path starts here */
+
+/* E_FLAGS bits */
 #define TRUSTED 1u
 #define LISTING 2u
 
@@ -139,8 +172,8 @@ static int create(const char *path, int replace)
 		goto done;
 	}
 	memcpy(hdr, MAGIC, 8);
-	put32(hdr + 8, VERSION);
-	put32(hdr + 12, NSLOTS);
+	put32(hdr + H_VERSION, VERSION);
+	put32(hdr + H_NSLOTS, NSLOTS);
 	if (fchmod(fd, 0644) < 0 || kdep_writeall(fd, hdr, HDRSIZE) < 0 ||
 	    ftruncate(fd, DATASTART) < 0)
 		e = kdep_errno(KDEP_EIO, "cannot write %s", tmp.data);
@@ -221,8 +254,8 @@ static int attach(struct kdep_cache *c)
 				c->map = NULL;
 		}
 		if (c->map && memcmp(c->map, MAGIC, 8) == 0 &&
-		    get32(c->map + 8) == VERSION &&
-		    get32(c->map + 12) == NSLOTS)
+		    get32(c->map + H_VERSION) == VERSION &&
+		    get32(c->map + H_NSLOTS) == NSLOTS)
 			return 0;
 		int e = create(c->path, 1);
 
@@ -287,7 +320,7 @@ static size_t entrylen(const struct kdep_cache *c, size_t off)
 
 	if (off < DATASTART || off > c->mapsize - ENTRYHDR)
 		return 0;
-	len = (size_t)ENTRYHDR + get32(e + 84) + get32(e + 88);
+	len = (size_t)ENTRYHDR + get32(e + E_PATHLEN) + get32(e + E_SYMBYTES);
 	return len > c->mapsize - off ? 0 : len;
 }
 
@@ -309,12 +342,12 @@ static const unsigned char *findentry(const struct kdep_cache *c,
 		if (off == 0)
 			return NULL;
 		/* appended after we mapped the file, or garbage: probe on */
-		if (!(len = entrylen(c, off)) || get64(e) != key)
+		if (!(len = entrylen(c, off)) || get64(e + E_KEY) != key)
 			continue;
-		if (get64(e + 8) != kdep_quickhash(e + 16, len - 16, 0) ||
-		    get32(e + 84) != plen ||
+		if (get64(e + E_SUM) != kdep_quickhash(e + E_DEV, len - E_DEV, 0) ||
+		    get32(e + E_PATHLEN) != plen ||
 		    memcmp(e + ENTRYHDR, path, plen) != 0 ||
-		    (get32(e + 80) & LISTING) != listing)
+		    (get32(e + E_FLAGS) & LISTING) != listing)
 			return NULL;
 		return e;
 	}
@@ -323,13 +356,13 @@ static const unsigned char *findentry(const struct kdep_cache *c,
 
 static int samestat(const unsigned char *e, const struct stat *st)
 {
-	return get64(e + 16) == (uint64_t)st->st_dev &&
-	       get64(e + 24) == (uint64_t)st->st_ino &&
-	       get64(e + 32) == (uint64_t)st->st_size &&
-	       get64(e + 40) == (uint64_t)st->st_mtim.tv_sec &&
-	       get64(e + 48) == (uint64_t)st->st_mtim.tv_nsec &&
-	       get64(e + 56) == (uint64_t)st->st_ctim.tv_sec &&
-	       get64(e + 64) == (uint64_t)st->st_ctim.tv_nsec;
+	return get64(e + E_DEV) == (uint64_t)st->st_dev &&
+	       get64(e + E_INO) == (uint64_t)st->st_ino &&
+	       get64(e + E_SIZE) == (uint64_t)st->st_size &&
+	       get64(e + E_MTIME) == (uint64_t)st->st_mtim.tv_sec &&
+	       get64(e + E_MTIMENS) == (uint64_t)st->st_mtim.tv_nsec &&
+	       get64(e + E_CTIME) == (uint64_t)st->st_ctim.tv_sec &&
+	       get64(e + E_CTIMENS) == (uint64_t)st->st_ctim.tv_nsec;
 }
 
 /* Feed the NUL-separated names of [p, end) to fn. */
@@ -401,24 +434,24 @@ static void fillentry(struct kdep_cache *c, uint64_t key, const char *path,
 	unsigned char *e = (unsigned char *)c->ent.data;
 	size_t plen = strlen(path);
 
-	put64(e, key);
-	put64(e + 16, (uint64_t)st->st_dev);
-	put64(e + 24, (uint64_t)st->st_ino);
-	put64(e + 32, (uint64_t)st->st_size);
-	put64(e + 40, (uint64_t)st->st_mtim.tv_sec);
-	put64(e + 48, (uint64_t)st->st_mtim.tv_nsec);
-	put64(e + 56, (uint64_t)st->st_ctim.tv_sec);
-	put64(e + 64, (uint64_t)st->st_ctim.tv_nsec);
-	put64(e + 72, hash);
-	put32(e + 80, listing | (kdep_before(&st->st_mtim, &c->now) &&
+	put64(e + E_KEY, key);
+	put64(e + E_DEV, (uint64_t)st->st_dev);
+	put64(e + E_INO, (uint64_t)st->st_ino);
+	put64(e + E_SIZE, (uint64_t)st->st_size);
+	put64(e + E_MTIME, (uint64_t)st->st_mtim.tv_sec);
+	put64(e + E_MTIMENS, (uint64_t)st->st_mtim.tv_nsec);
+	put64(e + E_CTIME, (uint64_t)st->st_ctim.tv_sec);
+	put64(e + E_CTIMENS, (uint64_t)st->st_ctim.tv_nsec);
+	put64(e + E_HASH, hash);
+	put32(e + E_FLAGS, listing | (kdep_before(&st->st_mtim, &c->now) &&
 					 kdep_before(&st->st_ctim, &c->now)
 				 ? TRUSTED
 				 : 0));
-	put32(e + 84, (uint32_t)plen);
-	put32(e + 88, (uint32_t)symbytes);
-	put32(e + 92, 0);
+	put32(e + E_PATHLEN, (uint32_t)plen);
+	put32(e + E_SYMBYTES, (uint32_t)symbytes);
+	put32(e + E_ZERO, 0);
 	memcpy(e + ENTRYHDR, path, plen);
-	put64(e + 8, kdep_quickhash(e + 16, c->ent.len - 16, 0));
+	put64(e + E_SUM, kdep_quickhash(e + E_DEV, c->ent.len - E_DEV, 0));
 }
 
 /* The key of the entry at off: from the map, or the file past its end. */
@@ -426,9 +459,9 @@ static uint64_t keyat(const struct kdep_cache *c, size_t off)
 {
 	unsigned char k[8];
 
-	if (off <= c->mapsize - 8)
-		return get64(c->map + off);
-	return pread(c->fd, k, 8, (off_t)off) == 8 ? get64(k) : 0;
+	if (off + E_KEY <= c->mapsize - 8)
+		return get64(c->map + off + E_KEY);
+	return pread(c->fd, k, 8, (off_t)(off + E_KEY)) == 8 ? get64(k) : 0;
 }
 
 /*
@@ -495,11 +528,11 @@ int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
 	if (stat(path, st) < 0)
 		return kdep_errno(KDEP_EIO, "error opening file: %s", path);
 	e = c->map ? findentry(c, key, path, plen, 0) : NULL;
-	if (e && (get32(e + 80) & TRUSTED) && samestat(e, st)) {
-		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
+	if (e && (get32(e + E_FLAGS) & TRUSTED) && samestat(e, st)) {
+		const char *names = (const char *)e + ENTRYHDR + get32(e + E_PATHLEN);
 
-		*hash = get64(e + 72);
-		return emitnames(names, names + get32(e + 88), fn, ctx);
+		*hash = get64(e + E_HASH);
+		return emitnames(names, names + get32(e + E_SYMBYTES), fn, ctx);
 	}
 	/* "now" before the read: a write after it gets a later mtime */
 	fsnow(c);
@@ -510,11 +543,11 @@ int kdep_cache_scan(struct kdep_cache *c, const char *path, kdep_symfn fn,
 	if (kdep_bufreserve(&c->ent, ENTRYHDR + plen) < 0)
 		return KDEP_ENOMEM;
 	c->ent.len = ENTRYHDR + plen;
-	if (e && get64(e + 72) == *hash) {
+	if (e && get64(e + E_HASH) == *hash) {
 		/* same content, new stat data: reuse the symbols */
-		const char *names = (const char *)e + ENTRYHDR + get32(e + 84);
+		const char *names = (const char *)e + ENTRYHDR + get32(e + E_PATHLEN);
 
-		symbytes = get32(e + 88);
+		symbytes = get32(e + E_SYMBYTES);
 		if (kdep_bufadd(&c->ent, names, symbytes) < 0)
 			return KDEP_ENOMEM;
 	} else {
@@ -548,9 +581,9 @@ int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
 	plen = c->key.len;
 	key = keyof(c, c->key.data, plen);
 	e = c->map ? findentry(c, key, c->key.data, plen, LISTING) : NULL;
-	if (e && (get32(e + 80) & TRUSTED) && samestat(e, &st)) {
+	if (e && (get32(e + E_FLAGS) & TRUSTED) && samestat(e, &st)) {
 		*names = (const char *)e + ENTRYHDR + plen;
-		*len = get32(e + 88);
+		*len = get32(e + E_SYMBYTES);
 		return 0;
 	}
 	/* "now" before the listing: a change after it dates the folder later */
