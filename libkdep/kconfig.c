@@ -16,8 +16,11 @@
  *	                              as Linux 6.x writes them in auto.conf
  *
  * Trailing blanks (and a CR) are ignored, as the C tools and Kconfiglib
- * do.  Blank lines and other lines starting with '#' (after blanks) are
- * comments.  Anything else is an error naming file:line - kconfig only
+ * do.  Blank lines and other lines starting with '#' are comments.  A
+ * line that starts with a blank - an indented assignment or comment
+ * alike - is ignored, as both kconfig (which warns "unexpected data") and
+ * Kconfiglib ignore it; kdep_config.ignored counts them, so that callers
+ * can warn too.  Anything else is an error naming file:line - kconfig only
  * warns, but a sync that guesses would touch the wrong stamps.  NAME must
  * be [A-Za-z0-9_]+, since it becomes a path.  A later assignment to the
  * same name replaces the value and keeps the first one's place (kconfig's
@@ -344,16 +347,18 @@ static int title(struct kdep_config *c, const struct line *l, int *st)
 
 static int parseline(struct kdep_config *c, const struct line *l, int *st)
 {
-	size_t i = 0;
 	int e;
 
 	if (memchr(l->s, '\0', l->len))
 		return lerr(l, "NUL byte");
-	while (i < l->len && isblank_(l->s[i]))
-		i++;
-	if (i == l->len)
+	if (l->len == 0) /* trailing blanks are gone: a blank line */
 		return 0;
-	if (l->s[i] == '#') {
+	if (isblank_(l->s[0])) {
+		if (c->ignored++ == 0)
+			c->firstignored = l->no;
+		return 0;
+	}
+	if (l->s[0] == '#') {
 		if ((e = notset(c, l)) == 0)
 			return title(c, l, st);
 		*st = 2;
@@ -593,6 +598,8 @@ int kdep_syncconfig(const struct kdep_syncopts *o, struct kdep_syncstats *st)
 	if ((e = kdep_config_parse(o->config, &new)) < 0)
 		return e;
 	y.st->symbols = new.n;
+	y.st->ignored = new.ignored;
+	y.st->firstignored = new.firstignored;
 	if (kdep_bufprintf(&autoconf, "%s/auto.conf", y.dir) < 0) {
 		kdep_config_free(&new);
 		return KDEP_ENOMEM;

@@ -565,6 +565,8 @@ struct kdep_config {
 	struct kdep_confsym *syms; /* in order of first assignment, n too */
 	size_t n;
 	char *title; /* "# TITLE" of kconfig's heading, or NULL */
+	/* indented lines, ignored as kconfig ignores them (it warns) */
+	unsigned ignored, firstignored; /* how many; the first one's number */
 	size_t cap;                 /* private: room in syms */
 	struct kdep_nameset *index; /* private: the name index */
 };
@@ -572,7 +574,9 @@ struct kdep_config {
 /*
  * Parse the .config or auto.conf at path (string) into *c, which needs
  * no setup.  A malformed line is KDEP_EDATA "PATH:LINE: what"; on any
- * error *c is left empty.  Release with kdep_config_free().
+ * error *c is left empty.  An indented line is no error: it is ignored,
+ * as kconfig ignores it, and counted in c->ignored.  Release with
+ * kdep_config_free().
  */
 KDEP_API int kdep_config_parse(const char *path, struct kdep_config *c);
 /* The same over data[0..len); file (string) names it in messages. */
@@ -601,6 +605,7 @@ struct kdep_syncstats {
 	size_t written; /* stamps rewritten (changed, unless already right) */
 	int autoheader; /* 1 if autoconf.h was rewritten */
 	int autoconf;   /* 1 if <dir>/auto.conf was rewritten */
+	unsigned ignored, firstignored; /* of the new config: kdep_config */
 };
 
 /*

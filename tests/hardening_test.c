@@ -554,6 +554,25 @@ Test(hostile, binary_config_file)
 	cr_assert_null(tu_read("inc/auto.conf", NULL));
 }
 
+Test(hostile, indented_config_line_is_ignored_with_a_warning)
+{
+	struct res r;
+	char *got;
+
+	free(tu_tmpdir());
+	tu_write(".config", "CONFIG_A=y\n  CONFIG_B=y\n\t# CONFIG_A is not set\n");
+	r = run(NULL, "kdep sync-config --dir=inc --autoconf=a.h .config");
+	cr_assert_eq(r.rc, 0, "exit %d: %s", r.rc, r.err);
+	cr_assert_str_eq(r.err, "kdep: .config:2: warning: indented line "
+				"ignored (2 in all)\n");
+	free(r.out);
+	free(r.err);
+	got = tu_read("inc/auto.conf", NULL);
+	cr_assert_str_eq(got, "#\n# Automatically generated file; DO NOT "
+			      "EDIT.\n#\nCONFIG_A=y\n");
+	free(got);
+}
+
 /* ---- reads and writes interrupted by signals ---- */
 
 static volatile sig_atomic_t ticks;

@@ -233,11 +233,28 @@ Test(kconfig_parse, error_other_text_names_file_and_line)
 		   "\"# CONFIG_NAME is not set\" or a comment");
 }
 
-Test(kconfig_parse, error_indented_assignment)
+Test(kconfig_parse, indented_assignment_is_ignored_and_counted)
 {
-	parsefails("  CONFIG_A=y\n",
-		   "t.config:1: expected CONFIG_NAME=value, "
-		   "\"# CONFIG_NAME is not set\" or a comment");
+	parse("CONFIG_A=y\n  CONFIG_B=y\n\tCONFIG_C=m\nCONFIG_D=m\n");
+	cr_assert_eq(cfg.n, 2);
+	cr_assert_null(kdep_config_find(&cfg, "B"));
+	cr_assert_null(kdep_config_find(&cfg, "C"));
+	cr_assert_eq(cfg.ignored, 2);
+	cr_assert_eq(cfg.firstignored, 2);
+}
+
+Test(kconfig_parse, indented_not_set_comment_is_ignored_and_counted)
+{
+	parse("CONFIG_A=y\n  # CONFIG_A is not set\n");
+	cr_assert_eq(sym("A")->kind, KDEP_CONF_Y);
+	cr_assert_eq(cfg.ignored, 1);
+	cr_assert_eq(cfg.firstignored, 2);
+}
+
+Test(kconfig_parse, lines_of_blanks_only_are_not_counted_as_ignored)
+{
+	parse(" \n\t\r\nCONFIG_A=y\n");
+	cr_assert_eq(cfg.ignored, 0);
 }
 
 Test(kconfig_parse, error_missing_equals)
@@ -438,6 +455,16 @@ Test(kconfig_file, first_sync_stamps_every_set_symbol)
 	cr_assert_eq(st.written, 4);
 	cr_assert_eq(st.autoconf, 1);
 	cr_assert_eq(st.autoheader, 1);
+}
+
+Test(kconfig_file, sync_counts_the_ignored_indented_lines)
+{
+	sync_("CONFIG_A=y\n\n  CONFIG_B=y\n  # CONFIG_A is not set\n");
+	cr_assert_not(exists("include/config/b.h"));
+	content("include/config/a.h", "CONFIG_A=y\n");
+	cr_assert_eq(st.symbols, 1);
+	cr_assert_eq(st.ignored, 2);
+	cr_assert_eq(st.firstignored, 3);
 }
 
 Test(kconfig_file, new_n_symbol_without_old_value_is_unchanged)

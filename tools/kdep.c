@@ -431,6 +431,10 @@ static int cmdsyncconfig(int argc, char **argv)
 	o.config = argv[i];
 	if ((e = kdep_syncconfig(&o, &st)) < 0)
 		die(e);
+	if (st.ignored) /* as kconfig, which warns of "unexpected data" */
+		fprintf(stderr, "kdep: %s:%u: warning: indented line ignored "
+				"(%u in all)\n",
+			o.config, st.firstignored, st.ignored);
 	if (verbose)
 		printf("%zu symbols, %zu changed, %zu stamps written%s%s\n",
 		       st.symbols, st.changed, st.written,

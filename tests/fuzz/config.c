@@ -114,6 +114,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		return 0;
 	}
 	CHECK(r == 0);
+	CHECK(c.ignored <= lines);
+	CHECK(!c.ignored || (c.firstignored >= 1 && c.firstignored <= lines));
 	for (i = 0; i < c.n; i++)
 		checksym(&c, i, lines);
 	roundtrip(&c);
