@@ -258,11 +258,14 @@ static int fileline(struct check *k, char kind, char *p)
 	int same;
 
 	if (strlen(p) < 17 || p[16] != ' ' ||
-	    !(path = skipfields(text, kind == 'f' ? 1 : 5)))
+	    !(path = skipfields(text, kind == 'f' ? 1 : 5)) ||
+	    parsehash(p, &h) < 0)
 		return 1;
 	len = (size_t)(path - 1 - text);
 	if (kind == 'f' && (len != 16 || parsehash(text, &sh) < 0))
 		return 1;
+	if (k->stop)
+		return 0;
 	if (cover(k, path, strlen(path)) < 0 || !(fi = finfo(c, path)))
 		return KDEP_ENOMEM;
 	if (!fi->exists) {
@@ -280,8 +283,6 @@ static int fileline(struct check *k, char kind, char *p)
 		change(k, path, KDEP_CHANGED, "touched");
 		return 0;
 	}
-	if (parsehash(p, &h) < 0)
-		return 1;
 	if (curhash(path, fi) != h || fi->err || !fi->hashed) {
 		change(k, path, KDEP_CHANGED, NULL);
 		return 0;
@@ -349,6 +350,8 @@ static int confline(struct check *k, char *p)
 	else
 		return 1;
 	k->confpath = path;
+	if (k->stop)
+		return 0;
 	if (!(k->conf = confinfo(k->c, path)))
 		return KDEP_ENOMEM;
 	/* stamps live next to auto.conf; "" is the current folder */
@@ -376,6 +379,8 @@ static int symline(struct check *k, char *p)
 	*val++ = '\0';
 	if (!kdep_isname(p, strlen(p)))
 		return 1;
+	if (k->stop)
+		return 0;
 	/* without values, every symbol counts as changed: told once */
 	if (!k->conf->ok) {
 		if (!k->toldconf++)
@@ -424,6 +429,8 @@ static int entry(struct check *k, char *line)
 		return symline(k, p);
 	case 'a':
 	case 'u':
+		if (k->stop)
+			return 0;
 		if (cover(k, p, strlen(p)) < 0)
 			return KDEP_ENOMEM;
 		if (kind == 'u') {
@@ -509,7 +516,8 @@ static int walk(struct check *k, char *p, char *end)
 		return KDEP_ENOMEM;
 	if (cmdline && cmd != kdep_hash(cmdline, strlen(cmdline), 0))
 		change(k, NULL, KDEP_CMDLINE, NULL);
-	while (!k->stop && (line = nextline(&p, end))) {
+	/* past the first change too: a corrupt line is no record, always */
+	while ((line = nextline(&p, end))) {
 		if ((c->flags & KDEP_CHECK_REFRESH) &&
 		    kdep_bufprintf(&c->out, "%s\n", line) < 0)
 			return KDEP_ENOMEM;

@@ -1071,6 +1071,22 @@ Test(check, kdep_stale_says_stale_before_no_record)
 	free(kdep);
 }
 
+Test(check, kdep_stale_is_the_same_with_and_without_reasons)
+{
+	char *kdep = tu_tool("kdep"), *out = NULL;
+
+	/* a change before a corrupt line: no usable record either way */
+	tree();
+	build();
+	rewrite(garbageline);
+	tu_write("a.c", "int z;\n");
+	cr_assert_eq(run(&out, NULL, "%s stale a.o", kdep), 3);
+	free(out);
+	cr_assert_eq(run(&out, NULL, "%s stale -v a.o", kdep), 3, "%s", out);
+	free(out);
+	free(kdep);
+}
+
 /* ---- kbuild content mode ---- */
 
 /*
