@@ -601,39 +601,43 @@ int kdep_check(struct kdep_checker *c, const struct kdep_query *q)
 	return e;
 }
 
-/* kdep_stale's reasons as "target: [path ]what" lines. */
+/*
+ * kdep_stale's reasons as "target: [path ]what" lines, each ended by a
+ * NUL, kept until the verdict is known: a record found corrupt halfway
+ * is only "corrupt", never "corrupt" after changes it claimed.
+ */
 struct lines {
 	const char *target;
-	kdep_reasonfn fn;
-	void *ctx;
 	struct kdep_buf b;
+	int err;
 };
 
 static void line(void *ctx, const char *path, enum kdep_change why,
 		 const char *detail)
 {
 	struct lines *l = ctx;
+	int e;
 
-	l->b.len = 0;
 	if (why == KDEP_CONFIG && detail)
-		kdep_bufprintf(&l->b, "%s: %s", l->target, detail);
+		e = kdep_bufprintf(&l->b, "%s: %s", l->target, detail);
 	else if (detail)
-		kdep_bufprintf(&l->b, "%s: %s %s", l->target, path, detail);
+		e = kdep_bufprintf(&l->b, "%s: %s %s", l->target, path, detail);
 	else if (why == KDEP_MISSING)
-		kdep_bufprintf(&l->b, "%s: missing", l->target);
+		e = kdep_bufprintf(&l->b, "%s: missing", l->target);
 	else
-		kdep_bufprintf(&l->b, "%s: %s%s%s", l->target,
-			       path ? path : "", path ? " " : "",
-			       kdep_changetext(why));
-	if (l->b.data)
-		l->fn(l->ctx, l->target, l->b.data);
+		e = kdep_bufprintf(&l->b, "%s: %s%s%s", l->target,
+				   path ? path : "", path ? " " : "",
+				   kdep_changetext(why));
+	if (e < 0 || kdep_bufadd(&l->b, "", 1) < 0)
+		l->err = 1;
 }
 
 int kdep_stale(struct kdep_checker *c, const char *target, const char *cmdline,
 	       kdep_reasonfn fn, void *ctx)
 {
-	struct lines l = {target, fn, ctx, {0}};
+	struct lines l = {target, {0}, 0};
 	struct kdep_query q = {.target = target, .cmdline = cmdline};
+	const char *p;
 	int e;
 
 	if (fn) {
@@ -642,16 +646,25 @@ int kdep_stale(struct kdep_checker *c, const char *target, const char *cmdline,
 	}
 	e = kdep_check(c, &q);
 	if (e == KDEP_NORECORD && fn) {
+		l.b.len = 0;
 		if (strcmp(c->norecord, "no record") == 0)
-			kdep_bufprintf(&l.b, "%s: no record", target);
+			e = kdep_bufprintf(&l.b, "%s: no record", target);
 		else if (strcmp(c->norecord, "is unreadable") == 0)
-			kdep_bufprintf(&l.b, "%s: %s", target, kdep_errmsg());
+			e = kdep_bufprintf(&l.b, "%s: %s", target,
+					   kdep_errmsg());
 		else
-			kdep_bufprintf(&l.b, "%s: %s %s", target, c->path.data,
-				       c->norecord);
-		if (l.b.data)
-			fn(ctx, target, l.b.data);
+			e = kdep_bufprintf(&l.b, "%s: %s %s", target,
+					   c->path.data, c->norecord);
+		if (e < 0 || kdep_bufadd(&l.b, "", 1) < 0)
+			l.err = 1;
+		e = KDEP_NORECORD;
 	}
+	if (e >= 0 && l.err)
+		e = kdep_err(KDEP_ENOMEM, "out of memory");
+	if (e >= 0 && fn)
+		for (p = l.b.data; p && p < l.b.data + l.b.len;
+		     p += strlen(p) + 1)
+			fn(ctx, target, p);
 	kdep_buffree(&l.b);
 	return e;
 }

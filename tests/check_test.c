@@ -1083,6 +1083,8 @@ Test(check, kdep_stale_is_the_same_with_and_without_reasons)
 	cr_assert_eq(run(&out, NULL, "%s stale a.o", kdep), 3);
 	free(out);
 	cr_assert_eq(run(&out, NULL, "%s stale -v a.o", kdep), 3, "%s", out);
+	/* the changes of a record that turned out corrupt are not told */
+	cr_assert_str_eq(out, "a.o: .a.o.kdep is corrupt\n");
 	free(out);
 	free(kdep);
 }
