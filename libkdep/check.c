@@ -30,6 +30,7 @@ struct finfo {
 	int exists;
 	int hashed;
 	int err; /* reading it failed: a change, not a crash */
+	int settled; /* hash may be kept for later checks: see settled() */
 	struct stat st;
 	uint64_t hash;
 	size_t textlen;
@@ -39,7 +40,8 @@ struct finfo {
 /* The values of one auto.conf, kept while its stat data stay the same. */
 struct cinfo {
 	unsigned gen;
-	int ok; /* parsed */
+	int ok;      /* parsed */
+	int settled; /* may be kept for later checks */
 	size_t textlen;
 	char text[STATTEXT];
 	struct kdep_config conf;
@@ -126,6 +128,27 @@ void kdep_checker_free(struct kdep_checker *c)
 	free(c);
 }
 
+/*
+ * A file changed within the timestamp tick it was read in keeps its stat
+ * data: on filesystems with coarse timestamps (ext4 and tmpfs before
+ * Linux 6.13, ramfs, NFS, 1-second filesystems) a same-size rewrite in
+ * place looks like no change.  What was read of a file whose ctime is
+ * less than SETTLE seconds old therefore holds for the one check only;
+ * later ones read it again.  ctime, since no one can set it: every change
+ * moves it to the clock's now.
+ */
+#define SETTLE 2
+
+static int settled(const struct stat *st)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
+		return 0;
+	now.tv_sec -= SETTLE;
+	return kdep_before(&st->st_ctim, &now);
+}
+
 /* Stat path for this check (once per check with RESTAT, else once). */
 static void restat(struct kdep_checker *c, const char *path, struct finfo *fi)
 {
@@ -141,7 +164,8 @@ static void restat(struct kdep_checker *c, const char *path, struct finfo *fi)
 	}
 	len = kdep_stattext(text, &st);
 	/* a kept hash holds only for the stat data it was taken under */
-	if (!fi->exists || len != fi->textlen || memcmp(text, fi->text, len))
+	if (!fi->exists || !fi->settled || len != fi->textlen ||
+	    memcmp(text, fi->text, len))
 		fi->hashed = 0;
 	fi->exists = 1;
 	fi->st = st;
@@ -177,6 +201,7 @@ static uint64_t curhash(const char *path, struct finfo *fi)
 	if (!fi->hashed) {
 		fi->hashed = 1;
 		fi->err = kdep_hashfile(path, &fi->hash, &st) < 0;
+		fi->settled = !fi->err && settled(&st);
 		/* changed between stat and read: not this version's hash */
 		if (!fi->err && (st.st_ino != fi->st.st_ino ||
 				 st.st_size != fi->st.st_size ||
@@ -318,12 +343,13 @@ static struct cinfo *confinfo(struct kdep_checker *c, const char *path)
 		return NULL;
 	}
 	ci = *val;
-	if (ci->gen && fi->exists && ci->textlen == fi->textlen &&
+	if (ci->gen && ci->settled && fi->exists && ci->textlen == fi->textlen &&
 	    memcmp(ci->text, fi->text, fi->textlen) == 0)
 		return ci;
 	kdep_config_free(&ci->conf);
 	ci->gen = 1;
 	ci->ok = fi->exists && kdep_config_parse(path, &ci->conf) == 0;
+	ci->settled = fi->exists && settled(&fi->st);
 	ci->textlen = fi->exists ? fi->textlen : 0;
 	memcpy(ci->text, fi->text, ci->textlen);
 	if (!ci->ok) {
