@@ -57,7 +57,9 @@ TestSuite(check, .init = setup, .fini = teardown);
  */
 static void tree(void)
 {
-	static const char *const old[] = {"a.c", "b.h", AUTOCONF,
+	static const char *const old[] = {"a.c",
+					  "b.h",
+					  AUTOCONF,
 					  "include/config/FOO",
 					  "include/config/NUM",
 					  "include/config/STR"};
@@ -116,10 +118,9 @@ static void tell(void *ctx, const char *path, enum kdep_change why,
 		 const char *detail)
 {
 	(void)ctx;
-	cr_assert_eq(kdep_bufprintf(&said, "%s %s%s%s%s\n",
-				    path ? path : "-", kdep_changetext(why),
-				    detail ? " (" : "", detail ? detail : "",
-				    detail ? ")" : ""),
+	cr_assert_eq(kdep_bufprintf(&said, "%s %s%s%s%s\n", path ? path : "-",
+				    kdep_changetext(why), detail ? " (" : "",
+				    detail ? detail : "", detail ? ")" : ""),
 		     0);
 }
 
@@ -133,8 +134,7 @@ static void clearsaid(void)
  * kdep_answer for a.o with a checker of flags; *verdict gets its
  * return.  Returns the answer (malloc'd).
  */
-static char *answerwith(struct kdep_checker *c, const char *newer,
-			int *verdict)
+static char *answerwith(struct kdep_checker *c, const char *newer, int *verdict)
 {
 	struct kdep_buf out = {0};
 	char *s;
@@ -164,8 +164,8 @@ static void expect(const char *newer, int verdict, const char *words)
 	int v;
 	char *s = answer(0, newer, &v);
 
-	cr_assert_eq(v, verdict, "verdict %d, answer '%s', told:\n%s%s", v,
-		     s, said.data, v < 0 ? kdep_errmsg() : "");
+	cr_assert_eq(v, verdict, "verdict %d, answer '%s', told:\n%s%s", v, s,
+		     said.data, v < 0 ? kdep_errmsg() : "");
 	cr_assert_str_eq(s, words, "told:\n%s", said.data);
 	free(s);
 }
@@ -361,9 +361,8 @@ Test(check, newer_names_the_record_does_not_cover_pass_through)
 	build();
 	tu_setmtime("b.h", 5000, 0);
 	expect("b.h vmlinux.o lib.a", KDEP_STALE, "vmlinux.o lib.a");
-	cr_assert_str_eq(said.data,
-			 "vmlinux.o is newer and not in the record\n"
-			 "lib.a is newer and not in the record\n");
+	cr_assert_str_eq(said.data, "vmlinux.o is newer and not in the record\n"
+				    "lib.a is newer and not in the record\n");
 }
 
 Test(check, a_changed_recorded_name_is_named_once)
@@ -435,11 +434,15 @@ Test(check, input_that_vanished_is_changed)
 
 Test(check, absent_stamp_that_appeared_is_changed)
 {
+	char *rec;
+
 	/* without an auto.conf, stamps are kept by state: BAR is absent */
 	tree();
 	unlink(AUTOCONF);
 	buildwith(NULL);
-	cr_assert(strstr(tu_read(".a.o.kdep", NULL), "\na include/config/BAR\n"));
+	rec = tu_read(".a.o.kdep", NULL);
+	cr_assert(strstr(rec, "\na include/config/BAR\n"), "%s", rec);
+	free(rec);
 	expect("", KDEP_FRESH, "");
 	tu_write("include/config/BAR", "");
 	expect("", KDEP_STALE, "include/config/BAR");
@@ -490,8 +493,9 @@ Test(check, config_y_to_n_names_its_stamp)
 	setconfig("CONFIG_NUM=10\nCONFIG_STR=\"hello world\"\n",
 		  "include/config/FOO");
 	expect("", KDEP_STALE, "include/config/FOO");
-	cr_assert_str_eq(said.data,
-			 "include/config/FOO value changed (CONFIG_FOO y -> n)\n");
+	cr_assert_str_eq(
+	    said.data,
+	    "include/config/FOO value changed (CONFIG_FOO y -> n)\n");
 }
 
 Test(check, config_n_to_y_names_its_stamp)
@@ -502,8 +506,9 @@ Test(check, config_n_to_y_names_its_stamp)
 		  "CONFIG_STR=\"hello world\"\n",
 		  "include/config/BAR");
 	expect("", KDEP_STALE, "include/config/BAR");
-	cr_assert_str_eq(said.data,
-			 "include/config/BAR value changed (CONFIG_BAR n -> y)\n");
+	cr_assert_str_eq(
+	    said.data,
+	    "include/config/BAR value changed (CONFIG_BAR n -> y)\n");
 }
 
 Test(check, config_y_to_m_names_its_stamp)
@@ -522,8 +527,9 @@ Test(check, config_number_change_names_its_stamp)
 	setconfig("CONFIG_FOO=y\nCONFIG_NUM=11\nCONFIG_STR=\"hello world\"\n",
 		  "include/config/NUM");
 	expect("", KDEP_STALE, "include/config/NUM");
-	cr_assert_str_eq(said.data,
-			 "include/config/NUM value changed (CONFIG_NUM 10 -> 11)\n");
+	cr_assert_str_eq(
+	    said.data,
+	    "include/config/NUM value changed (CONFIG_NUM 10 -> 11)\n");
 }
 
 Test(check, config_string_with_spaces_change_names_its_stamp)
@@ -834,8 +840,9 @@ Test(check, restat_rereads_an_auto_conf_rewritten_between_checks)
 	tu_write(AUTOCONF, "CONFIG_FOO=m\nCONFIG_NUM=10\n"
 			   "CONFIG_STR=\"hello world\"\n");
 	cr_assert_eq(checkby(c), KDEP_STALE);
-	cr_assert_str_eq(said.data,
-			 "include/config/FOO value changed (CONFIG_FOO y -> m)\n");
+	cr_assert_str_eq(
+	    said.data,
+	    "include/config/FOO value changed (CONFIG_FOO y -> m)\n");
 	kdep_checker_free(c);
 }
 
@@ -844,8 +851,8 @@ Test(check, restat_rereads_an_auto_conf_rewritten_between_checks)
 Test(check, answer_does_not_name_a_changed_command_line)
 {
 	struct kdep_checker *c = kdep_checker_new(0);
-	struct kdep_query q = {.target = "a.o", .cmdline = "cc -O3 a.c",
-			       .fn = tell};
+	struct kdep_query q = {
+	    .target = "a.o", .cmdline = "cc -O3 a.c", .fn = tell};
 
 	/* kbuild compares command lines itself; kdep_answer leaves it */
 	tree();
@@ -931,11 +938,17 @@ Test(check, fixdep_without_record_removes_an_old_record)
 	char *fixdep = tu_tool("fixdep");
 
 	tree();
-	cr_assert_eq(run(NULL, NULL, "%s --record --kernel=6.12 .a.o.d a.o "
-				     "'cc a.c' >.a.o.cmd", fixdep), 0);
+	cr_assert_eq(run(NULL, NULL,
+			 "%s --record --kernel=6.12 .a.o.d a.o "
+			 "'cc a.c' >.a.o.cmd",
+			 fixdep),
+		     0);
 	cr_assert_eq(access(".a.o.kdep", F_OK), 0);
-	cr_assert_eq(run(NULL, NULL, "%s --kernel=6.12 .a.o.d a.o 'cc a.c' "
-				     ">.a.o.cmd", fixdep), 0);
+	cr_assert_eq(run(NULL, NULL,
+			 "%s --kernel=6.12 .a.o.d a.o 'cc a.c' "
+			 ">.a.o.cmd",
+			 fixdep),
+		     0);
 	cr_assert_eq(access(".a.o.kdep", F_OK), -1,
 		     "a record of another build must not stay");
 	free(fixdep);
@@ -946,8 +959,11 @@ Test(check, fixdep_record_reads_the_default_auto_conf)
 	char *fixdep = tu_tool("fixdep"), *rec;
 
 	tree();
-	cr_assert_eq(run(NULL, NULL, "%s --record --kernel=6.1 .a.o.d a.o "
-				     "'cc a.c' >/dev/null", fixdep), 0);
+	cr_assert_eq(run(NULL, NULL,
+			 "%s --record --kernel=6.1 .a.o.d a.o "
+			 "'cc a.c' >/dev/null",
+			 fixdep),
+		     0);
 	rec = tu_read(".a.o.kdep", NULL);
 	cr_assert(rec);
 	cr_assert(strstr(rec, "\nconf flat " AUTOCONF "\n"), "%s", rec);
@@ -964,9 +980,12 @@ Test(check, fixdep_record_takes_another_auto_conf)
 	tree();
 	tu_write("cfg/auto.conf", "CONFIG_FOO=m\n");
 	tu_setmtime("cfg/auto.conf", 1000, 0);
-	cr_assert_eq(run(NULL, NULL, "%s --record --autoconf=cfg/auto.conf "
-				     "--kernel=6.1 .a.o.d a.o 'cc a.c' "
-				     ">/dev/null", fixdep), 0);
+	cr_assert_eq(run(NULL, NULL,
+			 "%s --record --autoconf=cfg/auto.conf "
+			 "--kernel=6.1 .a.o.d a.o 'cc a.c' "
+			 ">/dev/null",
+			 fixdep),
+		     0);
 	rec = tu_read(".a.o.kdep", NULL);
 	cr_assert(strstr(rec, "\nconf flat cfg/auto.conf\n"), "%s", rec);
 	cr_assert(strstr(rec, "\nc FOO m\n"), "%s", rec);
@@ -979,9 +998,12 @@ Test(check, fixdep_record_with_a_missing_auto_conf_fails_clearly)
 	char *fixdep = tu_tool("fixdep"), *err = NULL;
 
 	tree();
-	cr_assert_eq(run(NULL, &err, "%s --record --autoconf=nope.conf "
-				     "--kernel=6.1 .a.o.d a.o 'cc a.c' "
-				     ">/dev/null", fixdep), 2);
+	cr_assert_eq(run(NULL, &err,
+			 "%s --record --autoconf=nope.conf "
+			 "--kernel=6.1 .a.o.d a.o 'cc a.c' "
+			 ">/dev/null",
+			 fixdep),
+		     2);
 	cr_assert(strstr(err, "nope.conf"), "%s", err);
 	cr_assert_eq(access(".a.o.kdep", F_OK), -1);
 	free(err);
@@ -1048,8 +1070,9 @@ Test(check, kdep_changed_on_an_error_says_rebuild_and_exits_2)
 	tree();
 	build();
 	tu_setmtime("b.h", 5000, 0);
-	cr_assert_eq(run(&out, NULL, "trap '' XFSZ; (ulimit -f 0; "
-				     "%s changed a.o b.h 2>&1; echo rc=$?) | cat",
+	cr_assert_eq(run(&out, NULL,
+			 "trap '' XFSZ; (ulimit -f 0; "
+			 "%s changed a.o b.h 2>&1; echo rc=$?) | cat",
 			 kdep),
 		     0);
 	cr_assert(strncmp(out, "kdep: a.o: ", 11) == 0, "%s", out);
@@ -1152,12 +1175,13 @@ Test(check, kbuildmk_hooks_newer_prereqs_and_fixdep)
 	struct kdep_buf out = {0};
 
 	kbuildtree("linux", 1);
-	cr_assert_eq(kdep_kbuildmk("linux", "/opt/k/kdep.so", "/opt/k/fixdep",
-				   &out),
-		     0, "%s", kdep_errmsg());
+	cr_assert_eq(
+	    kdep_kbuildmk("linux", "/opt/k/kdep.so", "/opt/k/fixdep", &out), 0,
+	    "%s", kdep_errmsg());
 	cr_assert(strstr(out.data, "\n-load /opt/k/kdep.so\n"), "%s", out.data);
-	cr_assert(strstr(out.data, "\noverride newer-prereqs = "
-				   "$(kdep-newer $@,$(filter-out $(PHONY),$?))\n"),
+	cr_assert(strstr(out.data,
+			 "\noverride newer-prereqs = "
+			 "$(kdep-newer $@,$(filter-out $(PHONY),$?))\n"),
 		  "%s", out.data);
 	cr_assert(strstr(out.data,
 			 "\noverride cmd_and_fixdep =          \\\n"
@@ -1180,8 +1204,8 @@ Test(check, kbuildmk_finds_the_source_tree_of_an_o_folder)
 	kbuildtree("linux", 1);
 	cr_assert_eq(mkdir("build", 0755), 0);
 	cr_assert_eq(symlink("../linux", "build/source"), 0);
-	cr_assert_eq(kdep_kbuildmk("build", "/k/kdep.so", "/k/fixdep", &out),
-		     0, "%s", kdep_errmsg());
+	cr_assert_eq(kdep_kbuildmk("build", "/k/kdep.so", "/k/fixdep", &out), 0,
+		     "%s", kdep_errmsg());
 	cr_assert(strstr(out.data, "/k/fixdep --record"), "%s", out.data);
 	kdep_buffree(&out);
 }
@@ -1207,8 +1231,9 @@ Test(check, kbuildmk_refuses_a_folder_that_is_no_kernel_tree)
 	cr_assert_eq(mkdir("empty", 0755), 0);
 	cr_assert_eq(kdep_kbuildmk("empty", "/k/kdep.so", "/k/fixdep", &out),
 		     KDEP_EDATA);
-	cr_assert_str_eq(kdep_errmsg(),
-			 "empty: not a kernel tree (no scripts/Kbuild.include)");
+	cr_assert_str_eq(
+	    kdep_errmsg(),
+	    "empty: not a kernel tree (no scripts/Kbuild.include)");
 	kdep_buffree(&out);
 }
 
@@ -1217,9 +1242,9 @@ Test(check, kbuildmk_refuses_a_path_make_cannot_hold)
 	struct kdep_buf out = {0};
 
 	kbuildtree("linux", 1);
-	cr_assert_eq(kdep_kbuildmk("linux", "/my dir/kdep.so", "/k/fixdep",
-				   &out),
-		     KDEP_EDATA);
+	cr_assert_eq(
+	    kdep_kbuildmk("linux", "/my dir/kdep.so", "/k/fixdep", &out),
+	    KDEP_EDATA);
 	cr_assert(strstr(kdep_errmsg(), "/my dir/kdep.so"), "%s",
 		  kdep_errmsg());
 	kdep_buffree(&out);
@@ -1230,8 +1255,11 @@ Test(check, kdep_make_in_a_tree_without_hooks_fails_with_one_line)
 	char *kdep = tu_tool("kdep"), *err = NULL;
 
 	kbuildtree("old", 0);
-	cr_assert_eq(run(NULL, &err, "KDEP_PLUGIN=/dev/null KDEP_FIXDEP=/dev/null "
-				     "%s make -C old", kdep), 1);
+	cr_assert_eq(run(NULL, &err,
+			 "KDEP_PLUGIN=/dev/null KDEP_FIXDEP=/dev/null "
+			 "%s make -C old",
+			 kdep),
+		     1);
 	cr_assert_str_eq(err, "kdep: old/scripts/Kbuild.include: no "
 			      "if-changed-cond/newer-prereqs (kbuild before "
 			      "Linux 5.15): content mode cannot hook it\n");
