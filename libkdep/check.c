@@ -11,7 +11,8 @@
  *
  * Inside make, files change between checks (make regenerates some as it
  * goes), so with KDEP_CHECK_RESTAT every check stats again and a hash is
- * kept only with the stat data it was taken under.  With
+ * kept only with the stat data it was taken under, and only for a file
+ * whose ctime is a few seconds old (see settled()).  With
  * KDEP_CHECK_REFRESH a record whose content checks out but whose stat
  * data moved is rewritten, so a touch costs one hashing, not one per
  * build.

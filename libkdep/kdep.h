@@ -377,7 +377,8 @@ enum kdep_checkflags {
 	/*
 	 * Files may change between checks (inside make, which regenerates
 	 * files as it goes): stat every file again for each target and
-	 * trust a kept hash only while the stat data are the same.
+	 * trust a kept hash only while the stat data are the same (and
+	 * the file's ctime is 2 seconds old: timestamps may be coarse).
 	 */
 	KDEP_CHECK_RESTAT = 1,
 	/*
