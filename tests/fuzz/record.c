@@ -17,8 +17,9 @@
  * record (KDEP_NORECORD); otherwise it is stale if the command line
  * differs, for a "u" line, an "a" file that exists, an "f"/"s" file that
  * is missing, or whose stat data (with the racy rule) and content hash
- * both differ (an empty stamp: stat data only), a CONFIG value that
- * differs from the conf line's auto.conf, or one that cannot be read.
+ * both differ (an empty stamp: stat data only; an f line keeps a hash
+ * of the stat text), a CONFIG value that differs from the conf line's
+ * auto.conf, or any c line when that auto.conf cannot be read.
  *
  * record, properties: the answer is the reference's; with and without a
  * reason callback it is the same; reasons come exactly when it is not
@@ -163,22 +164,27 @@ static void cover(struct ref *r, const char *path, size_t n)
 	CHECK(kdep_bufadd(&r->covered, "", 1) == 0);
 }
 
-/* An f or s line after "k "; 0, or NORECORD if it does not parse. */
+/*
+ * An f or s line after "k "; 0, or NORECORD if it does not parse.  f:
+ * "<hash> <hash of the stat text> <path>"; s: "<hash> <stat text> <path>".
+ */
 static int fileline(struct ref *r, char kind, const char *p)
 {
 	const char *text = p + 17, *path = text, *f3;
 	char now[160];
-	uint64_t h, cur;
+	uint64_t h, sh = 0, cur;
 	struct stat st;
 	size_t len;
-	int i;
+	int i, same;
 
 	if (strlen(p) < 17 || p[16] != ' ' || !hex16(p, &h))
 		return NORECORD;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < (kind == 'f' ? 1 : 5); i++)
 		if (!(path = strchr(path, ' ')) || !*++path)
 			return NORECORD;
 	len = (size_t)(path - 1 - text);
+	if (kind == 'f' && (len != 16 || !hex16(text, &sh)))
+		return NORECORD;
 	cover(r, path, strlen(path));
 	if (strcmp(path, "a.h") == 0)
 		r->ah = 1;
@@ -187,12 +193,14 @@ static int fileline(struct ref *r, char kind, const char *p)
 		return 0;
 	}
 	stattext(now, sizeof(now), &st);
-	if (strlen(now) == len && memcmp(now, text, len) == 0 &&
-	    before(&st.st_mtim, &r->written) &&
+	same = kind == 'f' ? sh == kdep_hash(now, strlen(now), 0)
+			   : strlen(now) == len && memcmp(now, text, len) == 0;
+	if (same && before(&st.st_mtim, &r->written) &&
 	    before(&st.st_ctim, &r->written))
 		return 0;
-	f3 = strchr(strchr(text, ' ') + 1, ' ') + 1;
-	if (kind == 's' && f3[0] == '0' && f3[1] == ' ' && st.st_size == 0) {
+	/* an empty stamp: its third field, the size, "0" */
+	f3 = kind == 's' ? strchr(strchr(text, ' ') + 1, ' ') + 1 : NULL;
+	if (f3 && f3[0] == '0' && f3[1] == ' ' && st.st_size == 0) {
 		r->stale = 1;
 		return 0;
 	}
@@ -216,8 +224,6 @@ static int confline(struct ref *r, const char *p)
 	path = sp + 1;
 	r->conf = 1;
 	r->confok = kdep_config_parse(path, &r->cfg) == 0;
-	if (!r->confok)
-		r->stale = 1;
 	slash = strrchr(path, '/');
 	r->stampdir.len = 0;
 	CHECK(kdep_bufadd(&r->stampdir, path,
@@ -241,6 +247,8 @@ static int symline(struct ref *r, const char *p)
 		encode(&r->tmp, kdep_config_find(&r->cfg, name));
 		if (strcmp(r->tmp.data, sp + 1) != 0)
 			r->stale = 1;
+	} else {
+		r->stale = 1; /* no values: every symbol counts as changed */
 	}
 	free(name);
 	return 0;
@@ -471,13 +479,13 @@ static size_t nextline(const char **p, const char *end)
 	return (size_t)(nl - s);
 }
 
-/* Past 5 space-separated fields of an f/s line's stat text. */
+/* Past the stat field(s) of an f line (1) or an s line (5). */
 static const char *pathof(const char *s, size_t n)
 {
 	const char *p = s + 2 + 17;
 	int i;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < (s[0] == 'f' ? 1 : 5); i++) {
 		p = memchr(p, ' ', (size_t)(s + n - p));
 		CHECK(p);
 		p++;
