@@ -245,12 +245,14 @@ static int mword(const char *b, size_t len, size_t *ip, struct str *o)
 			put(o, b[k]);
 			i = k + 1;
 			colon = last;
-		} else if (mcont(b, len, k - 1)) {
-			putn(o, '\\', n - 1);
-			i = k - 1;
 		} else {
+			/* else the run is text, before a newline too (only a
+			 * lone backslash continues a line), and so is a tab
+			 * right after it */
 			putn(o, '\\', n);
 			i = k;
+			if (i < len && b[i] == '\t')
+				put(o, b[i++]);
 		}
 	}
 	*ip = i;
