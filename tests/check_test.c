@@ -625,6 +625,17 @@ Test(check, missing_auto_conf_is_changed)
 	cr_assert_str_eq(said.data, AUTOCONF " cannot be read\n");
 }
 
+Test(check, missing_auto_conf_leaves_a_target_without_symbols_fresh)
+{
+	/* no c line: no value the target was built with is unknown */
+	tree();
+	tu_write("a.c", "#include \"b.h\"\nint x;\n");
+	tu_setmtime("a.c", 1000, 0);
+	build();
+	unlink(AUTOCONF);
+	expect("", KDEP_FRESH, "");
+}
+
 Test(check, auto_conf_that_does_not_parse_is_changed)
 {
 	tree();
