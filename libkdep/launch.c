@@ -30,7 +30,9 @@
  * file, which dates it now) and `kdep sync-config` (which writes its new
  * value into it) then make it newer than its users: they rebuild.  The
  * placeholder is made under a temporary name and linked into place, so it
- * never replaces a stamp a Kconfig tool wrote meanwhile.
+ * never replaces a stamp a Kconfig tool wrote meanwhile.  Which stamps
+ * exist comes from one listing of each stamp folder (listing.c), not from
+ * a system call per stamp: a kernel object names some 650.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -164,6 +166,7 @@ struct rw {
 	size_t ntoks, cap;
 	struct kdep_nameset *files, *syms;
 	struct kdep_buf symlist; /* symbols in order of first use, NUL after each */
+	struct kdep_listing stamps; /* which stamps exist */
 	struct kdep_buf file, stamp, tmp, out;
 };
 
@@ -312,11 +315,14 @@ static int stamp(struct rw *r, const char *s, size_t n)
 	int e;
 
 	r->stamp.len = 0;
-	if ((e = kdep_stamppath(&r->stamp, dir, s, n, r->l->layout)) < 0)
-		return e;
-	if (access(r->stamp.data, F_OK) == 0)
+	if ((e = kdep_stamppath(&r->stamp, dir, s, n, r->l->layout)) < 0 ||
+	    (e = kdep_mayexist(&r->stamps, r->stamp.data)) == 1)
+		return e == KDEP_ENOMEM ? kdep_err(e, "out of memory")
+					: e < 0 ? e : 0;
+	/* the folder could not be listed: ask for the file itself */
+	if (e == 2 && access(r->stamp.data, F_OK) == 0)
 		return 0;
-	if (errno != ENOENT && errno != ENOTDIR)
+	if (e == 2 && errno != ENOENT && errno != ENOTDIR)
 		return kdep_errno(KDEP_EIO, "cannot check %s", r->stamp.data);
 	return placeholder(r, r->stamp.data);
 }
@@ -425,7 +431,7 @@ static int putall(struct rw *r)
 
 int kdep_launch_rewrite(const struct kdep_launch *l)
 {
-	struct rw r = {.l = l};
+	struct rw r = {.l = l, .stamps = {.cache = l->cache}};
 	struct kdep_buf dep = {0};
 	struct stat st;
 	int e;
@@ -447,6 +453,7 @@ int kdep_launch_rewrite(const struct kdep_launch *l)
 done:
 	kdep_nameset_free(r.files);
 	kdep_nameset_free(r.syms);
+	kdep_listing_free(&r.stamps);
 	free(r.toks);
 	kdep_buffree(&r.names);
 	kdep_buffree(&r.symlist);
