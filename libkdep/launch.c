@@ -154,14 +154,15 @@ int kdep_depfileof(char *const *argv, struct kdep_buf *out)
 
 /* ---- the rewrite ---- */
 
+/* A token of the depfile, in its buffer (NUL-terminated once parsed). */
 struct tok {
-	size_t off, len; /* into rw.names */
-	int target;
+	char *s;
+	size_t len;
+	int target, autoconf;
 };
 
 struct rw {
 	const struct kdep_launch *l;
-	struct kdep_buf names;  /* every token, NUL-terminated */
 	struct tok *toks;
 	size_t ntoks, cap;
 	struct kdep_nameset *files, *syms;
@@ -188,7 +189,7 @@ static int isautoconf(const struct kdep_launch *l, const char *s, size_t n)
 	return 0;
 }
 
-static int addtok(struct rw *r, const struct kdep_token *t)
+static int addtok(struct rw *r, char *data, const struct kdep_token *t)
 {
 	if (r->ntoks == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 64;
@@ -199,11 +200,10 @@ static int addtok(struct rw *r, const struct kdep_token *t)
 		r->toks = p;
 		r->cap = cap;
 	}
-	r->toks[r->ntoks].off = r->names.len;
+	r->toks[r->ntoks].s = data + (t->s - data);
 	r->toks[r->ntoks].len = t->len;
 	r->toks[r->ntoks].target = t->kind == KDEP_TOK_TARGET;
-	if (kdep_bufadd(&r->names, t->s, t->len + 1) < 0)
-		return kdep_err(KDEP_ENOMEM, "out of memory");
+	r->toks[r->ntoks].autoconf = isautoconf(r->l, t->s, t->len);
 	r->ntoks++;
 	return 0;
 }
@@ -213,17 +213,24 @@ static int parse(struct rw *r, char *data, size_t len)
 {
 	struct kdep_depparser dp;
 	struct kdep_token t;
+	size_t i;
 	int found = 0, targets = 0, e;
 
 	kdep_depinit(&dp, data, len, KDEP_DIALECT_MAKE);
 	while (kdep_depnext(&dp, &t)) {
-		if ((e = addtok(r, &t)) < 0)
+		if ((e = addtok(r, data, &t)) < 0)
 			return e;
 		targets += t.kind == KDEP_TOK_TARGET;
-		if (t.kind == KDEP_TOK_PREREQ &&
-		    isautoconf(r->l, t.s, t.len))
-			found = 1;
+		found |= t.kind == KDEP_TOK_PREREQ &&
+			 r->toks[r->ntoks - 1].autoconf;
 	}
+	/*
+	 * The parser unescapes in place, so each token ends at or before
+	 * the end of its text; the byte after it is a separator or left
+	 * over, never part of another token: terminate them all there.
+	 */
+	for (i = 0; i < r->ntoks; i++)
+		r->toks[i].s[r->toks[i].len] = '\0';
 	if (!targets)
 		return kdep_err(KDEP_EDATA, "%s: no targets found",
 				r->l->depfile);
@@ -264,9 +271,9 @@ static int scanall(struct rw *r)
 
 	for (i = 0; i < r->ntoks; i++) {
 		const struct tok *t = &r->toks[i];
-		const char *s = r->names.data + t->off;
+		const char *s = t->s;
 
-		if (t->target || isautoconf(r->l, s, t->len))
+		if (t->target || t->autoconf)
 			continue;
 		if ((e = kdep_nameset_add(r->files, s, t->len)) < 0)
 			return kdep_err(KDEP_ENOMEM, "out of memory");
@@ -340,6 +347,12 @@ static int putword(struct rw *r, const char *s, size_t n)
 				r->l->depfile, (int)n, s);
 	if (kdep_bufreserve(b, 2 * n + 2) < 0)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
+	/* most names need no escape: s is NUL-terminated at n */
+	if (strcspn(s, " #$") >= n) {
+		memcpy(b->data + b->len, s, n + 1);
+		b->len += n;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
@@ -371,9 +384,9 @@ static int putrule(struct rw *r, size_t i, size_t j, int stamps)
 	int e;
 
 	for (k = i; k < j && r->toks[k].target; k++) {
-		const char *s = r->names.data + r->toks[k].off;
+		const char *s = r->toks[k].s;
 
-		if (isautoconf(r->l, s, r->toks[k].len))
+		if (r->toks[k].autoconf)
 			continue;
 		if (nt++ && kdep_bufadd(&r->out, " ", 1) < 0)
 			return kdep_err(KDEP_ENOMEM, "out of memory");
@@ -385,9 +398,9 @@ static int putrule(struct rw *r, size_t i, size_t j, int stamps)
 	if (kdep_bufadd(&r->out, ":", 1) < 0)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
 	for (; k < j; k++) {
-		const char *s = r->names.data + r->toks[k].off;
+		const char *s = r->toks[k].s;
 
-		if (isautoconf(r->l, s, r->toks[k].len))
+		if (r->toks[k].autoconf)
 			continue;
 		if (kdep_bufputs(&r->out, " \\\n  ") < 0)
 			return kdep_err(KDEP_ENOMEM, "out of memory");
@@ -419,13 +432,31 @@ static int putall(struct rw *r)
 		for (j = i; j < r->ntoks && r->toks[j].target; j++)
 			;
 		for (; j < r->ntoks && !r->toks[j].target; j++)
-			has |= isautoconf(r->l, r->names.data + r->toks[j].off,
-					  r->toks[j].len);
+			has |= r->toks[j].autoconf;
 		if ((e = putrule(r, i, j, has && !done)) < 0)
 			return e;
 		done |= has;
 		i = j;
 	}
+	return 0;
+}
+
+/*
+ * Size the buffers and tables from the depfile once, instead of growing
+ * them step by step (each page a table grows through costs a fault, and
+ * pages reserved but never touched cost nothing).  A kernel object's
+ * depfile names a file per ~30 bytes and a symbol it uses per ~30 bytes;
+ * the rewrite is two to three times as long.
+ */
+static int reserve(struct rw *r, size_t len)
+{
+	r->cap = len / 16 + 16;
+	if (!(r->toks = malloc(r->cap * sizeof(*r->toks))) ||
+	    kdep_bufreserve(&r->out, 3 * len) < 0 ||
+	    kdep_bufreserve(&r->symlist, len) < 0 ||
+	    kdep_nameset_reserve(r->files, len / 32) < 0 ||
+	    kdep_nameset_reserve(r->syms, len / 32) < 0)
+		return kdep_err(KDEP_ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -443,6 +474,7 @@ int kdep_launch_rewrite(const struct kdep_launch *l)
 		goto done;
 	}
 	if ((e = kdep_readfile(l->depfile, &dep, &st)) < 0 ||
+	    (e = reserve(&r, dep.len)) < 0 ||
 	    (e = parse(&r, dep.data, dep.len)) <= 0 ||
 	    (e = scanall(&r)) < 0 || (e = putall(&r)) < 0)
 		goto done;
@@ -455,7 +487,6 @@ done:
 	kdep_nameset_free(r.syms);
 	kdep_listing_free(&r.stamps);
 	free(r.toks);
-	kdep_buffree(&r.names);
 	kdep_buffree(&r.symlist);
 	kdep_buffree(&r.file);
 	kdep_buffree(&r.stamp);
