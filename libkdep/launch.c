@@ -31,8 +31,9 @@
  * value into it) then make it newer than its users: they rebuild.  The
  * placeholder is made under a temporary name and linked into place, so it
  * never replaces a stamp a Kconfig tool wrote meanwhile.  Which stamps
- * exist comes from one listing of each stamp folder (listing.c), not from
- * a system call per stamp: a kernel object names some 650.
+ * exist comes from one listing of each stamp folder that holds many of
+ * them (listing.c), not from a system call per stamp: a kernel object
+ * names some 650.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -326,7 +327,7 @@ static int stamp(struct rw *r, const char *s, size_t n)
 	    (e = kdep_mayexist(&r->stamps, r->stamp.data)) == 1)
 		return e == KDEP_ENOMEM ? kdep_err(e, "out of memory")
 					: e < 0 ? e : 0;
-	/* the folder could not be listed: ask for the file itself */
+	/* cannot tell: ask for the file itself, for the error */
 	if (e == 2 && access(r->stamp.data, F_OK) == 0)
 		return 0;
 	if (e == 2 && errno != ENOENT && errno != ENOTDIR)

@@ -1,21 +1,40 @@
 /*
  * listing.c - which stamps exist, from one listing of each stamp folder.
  *
- * A kernel object names some 650 stamps and most of them do not exist
- * (fixdep's records ask which do; `kdep cc` creates the missing ones).
- * Listing each folder once per run (or taking the listing from the scan
- * cache, unchanged since) replaces hundreds of access() or stat() calls.
- * Stamps come in runs from one folder (the flat layout has one), so the
- * folder of the last path is kept at hand.
+ * A kernel object names some 650 stamps (fixdep's records ask which
+ * exist; `kdep cc` creates the missing ones).  In the flat layout they
+ * share one folder: listing it once per run (or taking the listing from
+ * the scan cache, unchanged since) costs half of 650 access() calls.  In
+ * the split layout most folders hold one or two of them, and listing
+ * each (open, two getdents, close) would cost more than asking for the
+ * files.  So a folder is listed once more than LISTAFTER of its stamps
+ * were asked for in this run, and those before are asked for one by one
+ * (with the cache: at once, the listing is a stat() and a lookup).
+ * Stamps come in runs from one folder, so the last folder is kept at hand.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
-static void freeset(void *set)
+#define LISTAFTER 8
+
+struct folder {
+	unsigned asked;
+	int state;                  /* UNLISTED, LISTED or UNLISTABLE */
+	struct kdep_nameset *names; /* when LISTED */
+};
+
+enum { UNLISTED, LISTED, UNLISTABLE };
+
+static void freefolder(void *p)
 {
-	kdep_nameset_free(set);
+	struct folder *f = p;
+
+	kdep_nameset_free(f->names);
+	free(f);
 }
 
 /* The NUL-terminated names of [p, p + len) into set, sized once. */
@@ -37,11 +56,9 @@ static int addnames(struct kdep_nameset *set, const char *p, size_t len)
 	return 0;
 }
 
-/*
- * List the folder of path (dlen bytes of it; none: ".") into a new set at
- * *l->last, left NULL if it cannot be listed.
- */
-static int list(struct kdep_listing *l, const char *path, size_t dlen)
+/* List folder f, dlen bytes of path (none: "."): LISTED or UNLISTABLE. */
+static int list(struct kdep_listing *l, struct folder *f, const char *path,
+		size_t dlen)
 {
 	struct kdep_nameset *set = kdep_nameset_new();
 	struct kdep_buf own = {0};
@@ -69,9 +86,11 @@ static int list(struct kdep_listing *l, const char *path, size_t dlen)
 	kdep_buffree(&own);
 	if (e < 0) {
 		kdep_nameset_free(set);
+		f->state = UNLISTABLE;
 		return e == KDEP_ENOMEM ? e : 0;
 	}
-	*l->last = set;
+	f->names = set;
+	f->state = LISTED;
 	return 0;
 }
 
@@ -80,7 +99,7 @@ int kdep_mayexist(struct kdep_listing *l, const char *path)
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
 	size_t dlen = slash ? (size_t)(slash - path) : 0;
-	struct kdep_nameset *set;
+	struct folder *f;
 	int e;
 
 	if (!l->last || dlen != l->lastpath.len ||
@@ -94,19 +113,26 @@ int kdep_mayexist(struct kdep_listing *l, const char *path)
 			l->last = NULL;
 			return KDEP_ENOMEM;
 		}
-		if (e == 1 && (e = list(l, path, dlen)) < 0)
-			return e;
+		if (e == 1 && !(*l->last = calloc(1, sizeof(*f))))
+			return KDEP_ENOMEM;
 	}
-	set = *l->last;
-	if (!set)
+	f = *l->last;
+	if (f->state == UNLISTED && (l->cache || ++f->asked > LISTAFTER) &&
+	    (e = list(l, f, path, dlen)) < 0)
+		return e;
+	if (f->state == LISTED)
+		return kdep_nameset_has(f->names, base, strlen(base));
+	if (f->state == UNLISTABLE)
 		return 2;
-	return kdep_nameset_has(set, base, strlen(base));
+	if (access(path, F_OK) == 0)
+		return 1;
+	return errno == ENOENT || errno == ENOTDIR ? 0 : 2;
 }
 
 void kdep_listing_free(struct kdep_listing *l)
 {
 	if (l->dirs)
-		kdep_nameset_each(l->dirs, freeset);
+		kdep_nameset_each(l->dirs, freefolder);
 	kdep_nameset_free(l->dirs);
 	kdep_buffree(&l->dir);
 	kdep_buffree(&l->lastpath);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kdep.h"
 #include "testutil.h"
@@ -156,6 +157,40 @@ Test(launch, existing_stamps_are_left_alone)
 	cr_assert_eq(stat("cfg/A", &st), 0);
 	cr_assert_eq(st.st_mtime, 1000000000);
 	expectfile("cfg/A", "CONFIG_A=y\n");
+}
+
+/* A folder asked for many stamps is listed once instead. */
+Test(launch, many_stamps_of_one_folder_missing_made_existing_left_alone)
+{
+	char *src = NULL, *sym;
+	size_t len = 0;
+	struct stat st;
+	FILE *f;
+	int i;
+
+	tu_tmpdir();
+	tu_write("gen/autoconf.h", "\n");
+	cr_assert_not_null(f = open_memstream(&src, &len));
+	for (i = 0; i < 40; i++)
+		fprintf(f, "#ifdef CONFIG_S%d\n#endif\n", i);
+	fclose(f);
+	tu_write("a.c", src);
+	free(src);
+	for (i = 0; i < 40; i += 3) {
+		cr_assert_geq(asprintf(&sym, "cfg/S%d", i), 0);
+		tu_write(sym, "y\n");
+		tu_setmtime(sym, 1000000000, 0);
+		free(sym);
+	}
+	tu_write("a.d", "a.o: a.c gen/autoconf.h\n");
+	cr_assert_eq(rewrite("a.d", KDEP_FLAT), 1);
+	for (i = 0; i < 40; i++) {
+		cr_assert_geq(asprintf(&sym, "cfg/S%d", i), 0);
+		cr_assert_eq(stat(sym, &st), 0, "%s missing", sym);
+		cr_assert_eq(st.st_mtime, i % 3 ? 1 : 1000000000, "%s", sym);
+		cr_assert_eq(st.st_size, i % 3 ? 0 : 2, "%s", sym);
+		free(sym);
+	}
 }
 
 /* Which stamps exist comes from one listing of their folder, cached. */
