@@ -166,7 +166,7 @@ struct rw {
 	const struct kdep_launch *l;
 	struct tok *toks;
 	size_t ntoks, cap;
-	struct kdep_nameset *files, *syms;
+	struct kdep_nameset *syms;
 	struct kdep_buf symlist; /* symbols in order of first use, NUL after each */
 	struct kdep_listing stamps; /* which stamps exist */
 	struct kdep_buf file, stamp, tmp, out;
@@ -264,7 +264,11 @@ static int scanfile(struct rw *r, const char *path)
 	return kdep_scan(&r->l->scan, r->file.data, r->file.len, usesym, r);
 }
 
-/* Scan every prerequisite but the autoconf headers, each once. */
+/*
+ * Scan every prerequisite but the autoconf headers.  Compilers list each
+ * file once; one listed twice (concatenated depfiles) is scanned twice,
+ * which costs less than a set of all the names would on every run.
+ */
 static int scanall(struct rw *r)
 {
 	size_t i;
@@ -272,13 +276,8 @@ static int scanall(struct rw *r)
 
 	for (i = 0; i < r->ntoks; i++) {
 		const struct tok *t = &r->toks[i];
-		const char *s = t->s;
 
-		if (t->target || t->autoconf)
-			continue;
-		if ((e = kdep_nameset_add(r->files, s, t->len)) < 0)
-			return kdep_err(KDEP_ENOMEM, "out of memory");
-		if (e == 1 && (e = scanfile(r, s)) < 0)
+		if (!t->target && !t->autoconf && (e = scanfile(r, t->s)) < 0)
 			return e;
 	}
 	return 0;
@@ -455,7 +454,6 @@ static int reserve(struct rw *r, size_t len)
 	if (!(r->toks = malloc(r->cap * sizeof(*r->toks))) ||
 	    kdep_bufreserve(&r->out, 3 * len) < 0 ||
 	    kdep_bufreserve(&r->symlist, len) < 0 ||
-	    kdep_nameset_reserve(r->files, len / 32) < 0 ||
 	    kdep_nameset_reserve(r->syms, len / 32) < 0)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
 	return 0;
@@ -468,9 +466,8 @@ int kdep_launch_rewrite(const struct kdep_launch *l)
 	struct stat st;
 	int e;
 
-	r.files = kdep_nameset_new();
 	r.syms = kdep_nameset_new();
-	if (!r.files || !r.syms) {
+	if (!r.syms) {
 		e = kdep_err(KDEP_ENOMEM, "out of memory");
 		goto done;
 	}
@@ -484,7 +481,6 @@ int kdep_launch_rewrite(const struct kdep_launch *l)
 	if (e == 0)
 		e = 1;
 done:
-	kdep_nameset_free(r.files);
 	kdep_nameset_free(r.syms);
 	kdep_listing_free(&r.stamps);
 	free(r.toks);
