@@ -13,6 +13,7 @@
  * Stamps come in runs from one folder, so the last folder is kept at hand.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,10 +22,17 @@
 
 #define LISTAFTER 8
 
+/* A name in a listing: its hash and 1 + its offset; off 0: a free slot. */
+struct slot {
+	uint32_t hash, off;
+};
+
 struct folder {
 	unsigned asked;
-	int state;                  /* UNLISTED, LISTED or UNLISTABLE */
-	struct kdep_nameset *names; /* when LISTED */
+	int state;         /* UNLISTED, LISTED or UNLISTABLE */
+	struct kdep_buf names; /* LISTED: the entries, NUL after each */
+	struct slot *tab;  /* and a table of them, at most half full */
+	size_t mask;
 };
 
 enum { UNLISTED, LISTED, UNLISTABLE };
@@ -33,26 +41,48 @@ static void freefolder(void *p)
 {
 	struct folder *f = p;
 
-	kdep_nameset_free(f->names);
+	kdep_buffree(&f->names);
+	free(f->tab);
 	free(f);
 }
 
-/* The NUL-terminated names of [p, p + len) into set, sized once. */
-static int addnames(struct kdep_nameset *set, const char *p, size_t len)
+/*
+ * The table over f->names, in place: a listing is looked up a few hundred
+ * times, so its names are neither copied nor kept in a general set.
+ */
+static int maketable(struct folder *f)
 {
-	const char *end = p + len, *q;
-	size_t n = 0;
+	const char *p = f->names.data, *end = p + f->names.len, *q;
+	size_t n = 0, cap = 8, i;
 
-	if (len == 0)
-		return 0;
 	for (q = p; q < end && (q = memchr(q, '\0', (size_t)(end - q))); q++)
 		n++;
-	if (kdep_nameset_reserve(set, n) < 0)
+	while (cap < 2 * n)
+		cap *= 2;
+	if (f->names.len >= UINT32_MAX ||
+	    !(f->tab = calloc(cap, sizeof(*f->tab))))
 		return KDEP_ENOMEM;
-	for (; p < end; p += n + 1)
-		if ((n = strnlen(p, (size_t)(end - p))) &&
-		    kdep_nameset_add(set, p, n) < 0)
-			return KDEP_ENOMEM;
+	f->mask = cap - 1;
+	for (; p < end; p += n + 1) {
+		uint32_t h = (uint32_t)kdep_quickhash(p, n = strlen(p), 0);
+
+		for (i = h & f->mask; f->tab[i].off; i = (i + 1) & f->mask)
+			;
+		f->tab[i].hash = h;
+		f->tab[i].off = (uint32_t)(p - f->names.data) + 1;
+	}
+	return 0;
+}
+
+static int listed(const struct folder *f, const char *name)
+{
+	size_t n = strlen(name), i;
+	uint32_t h = (uint32_t)kdep_quickhash(name, n, 0);
+
+	for (i = h & f->mask; f->tab[i].off; i = (i + 1) & f->mask)
+		if (f->tab[i].hash == h &&
+		    strcmp(f->names.data + f->tab[i].off - 1, name) == 0)
+			return 1;
 	return 0;
 }
 
@@ -60,38 +90,31 @@ static int addnames(struct kdep_nameset *set, const char *p, size_t len)
 static int list(struct kdep_listing *l, struct folder *f, const char *path,
 		size_t dlen)
 {
-	struct kdep_nameset *set = kdep_nameset_new();
-	struct kdep_buf own = {0};
 	const char *names;
 	size_t len;
 	int e;
 
 	l->dir.len = 0;
-	if (!set ||
-	    kdep_bufadd(&l->dir, dlen ? path : ".", dlen ? dlen : 1) < 0) {
-		kdep_nameset_free(set);
+	if (kdep_bufadd(&l->dir, dlen ? path : ".", dlen ? dlen : 1) < 0)
 		return KDEP_ENOMEM;
+	if (!l->cache) {
+		e = kdep_listdir(l->dir.data, &f->names);
+	} else if ((e = kdep_cache_list(l->cache, l->dir.data, &names,
+					&len)) == 0 &&
+		   kdep_bufadd(&f->names, names, len) < 0) {
+		e = KDEP_ENOMEM; /* the cache's copy lasts to its next call */
 	}
-	if (l->cache) {
-		e = kdep_cache_list(l->cache, l->dir.data, &names, &len);
-	} else {
-		e = kdep_listdir(l->dir.data, &own);
-		names = own.data;
-		len = own.len;
+	if (e == KDEP_EIO && (errno == ENOENT || errno == ENOTDIR)) {
+		f->names.len = 0; /* no folder, no stamps */
+		e = 0;
 	}
-	if (e == 0)
-		e = addnames(set, names, len);
-	else if (e == KDEP_EIO && (errno == ENOENT || errno == ENOTDIR))
-		e = 0; /* no folder, no stamps */
-	kdep_buffree(&own);
-	if (e < 0) {
-		kdep_nameset_free(set);
-		f->state = UNLISTABLE;
-		return e == KDEP_ENOMEM ? e : 0;
+	if (e == 0 && (e = maketable(f)) == 0) {
+		f->state = LISTED;
+		return 0;
 	}
-	f->names = set;
-	f->state = LISTED;
-	return 0;
+	kdep_buffree(&f->names);
+	f->state = UNLISTABLE;
+	return e == KDEP_ENOMEM ? e : 0;
 }
 
 int kdep_mayexist(struct kdep_listing *l, const char *path)
@@ -121,7 +144,7 @@ int kdep_mayexist(struct kdep_listing *l, const char *path)
 	    (e = list(l, f, path, dlen)) < 0)
 		return e;
 	if (f->state == LISTED)
-		return kdep_nameset_has(f->names, base, strlen(base));
+		return listed(f, base);
 	if (f->state == UNLISTABLE)
 		return 2;
 	if (access(path, F_OK) == 0)
