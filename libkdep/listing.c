@@ -28,10 +28,10 @@ struct slot {
 };
 
 struct folder {
-	unsigned asked;
-	int state;         /* UNLISTED, LISTED or UNLISTABLE */
+	unsigned asked;        /* stamps asked for before it was listed */
+	int state;             /* UNLISTED, LISTED or UNLISTABLE */
 	struct kdep_buf names; /* LISTED: the entries, NUL after each */
-	struct slot *tab;  /* and a table of them, at most half full */
+	struct slot *tab;      /* and a table of them, at most half full */
 	size_t mask;
 };
 
@@ -136,8 +136,10 @@ int kdep_mayexist(struct kdep_listing *l, const char *path)
 			l->last = NULL;
 			return KDEP_ENOMEM;
 		}
-		if (e == 1 && !(*l->last = calloc(1, sizeof(*f))))
+		if (!*l->last && !(*l->last = calloc(1, sizeof(*f)))) {
+			l->last = NULL;
 			return KDEP_ENOMEM;
+		}
 	}
 	f = *l->last;
 	if (f->state == UNLISTED && (l->cache || ++f->asked > LISTAFTER) &&
