@@ -245,12 +245,16 @@ static int mword(const char *b, size_t len, size_t *ip, struct str *o)
 			put(o, b[k]);
 			i = k + 1;
 			colon = last;
-		} else if (mcont(b, len, k - 1)) {
-			putn(o, '\\', n - 1);
-			i = k - 1;
 		} else {
+			/* any other run is text, a newline after it included:
+			 * only a lone backslash continues a line, and the loop
+			 * stops before that one */
 			putn(o, '\\', n);
 			i = k;
+			if (k < len && b[k] == '\t') { /* "\\\t": text */
+				put(o, '\t');
+				i++;
+			}
 		}
 	}
 	*ip = i;
