@@ -187,6 +187,12 @@ static int nextkbuild63(struct kdep_depparser *dp, struct kdep_token *t)
 	return 0;
 }
 
+/* Bytes makeword() looks at; a run of any others is copied whole. */
+static const unsigned char makestop[256] = {
+	['\0'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
+	['\\'] = 1, ['$'] = 1,
+};
+
 static int makespace(const char *p, const char *end)
 {
 	return p == end || *p == ' ' || *p == '\t' || *p == '\r' ||
@@ -219,6 +225,17 @@ static char *makeword(struct kdep_depparser *dp, char **pp, int *colon)
 	while (!makespace(q, dp->end) && !contline(q, dp->end)) {
 		size_t n = 0;
 
+		if (!makestop[(unsigned char)*q]) {
+			char *s = q;
+
+			while (++q < dp->end && !makestop[(unsigned char)*q])
+				;
+			if (out != s)
+				memmove(out, s, (size_t)(q - s));
+			out += q - s;
+			*colon = q[-1] == ':';
+			continue;
+		}
 		if (*q == '$' && q + 1 < dp->end && q[1] == '$') {
 			*out++ = '$';
 			q += 2;

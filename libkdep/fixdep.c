@@ -33,12 +33,9 @@ struct run {
 	struct kdep_buf *out;
 	struct kdep_nameset *syms;  /* symbols listed so far */
 	struct kdep_nameset *files; /* 6.3: dependencies listed so far */
-	struct kdep_nameset *dirs;  /* folder -> nameset of its entries */
+	struct kdep_listing stamps; /* which stamps exist */
 	struct kdep_buf file;       /* the file being scanned */
 	struct kdep_buf stamp;      /* the stamp path being printed */
-	struct kdep_buf dir;        /* a stamp's folder */
-	void **lastdir;             /* its slot in dirs: NULL, or its names */
-	struct kdep_buf lastdirpath;
 };
 
 static int matches(const char *const *suffixes, const char *s, size_t len)
@@ -96,108 +93,6 @@ static int nosym(void *ctx, const char *name, size_t len)
 	return 0;
 }
 
-static void freeset(void *set)
-{
-	kdep_nameset_free(set);
-}
-
-static int addname(void *set, const char *name, size_t len)
-{
-	return kdep_nameset_add(set, name, len) < 0 ? KDEP_ENOMEM : 0;
-}
-
-/* The NUL-terminated names of [p, p + len) into set, sized once. */
-static int addnames(struct kdep_nameset *set, const char *p, size_t len)
-{
-	const char *end, *q;
-	size_t n = 0;
-	int e;
-
-	if (len == 0)
-		return 0;
-	for (end = p + len, q = p; q < end && (q = memchr(q, '\0', (size_t)(end - q))); q++)
-		n++;
-	if ((e = kdep_nameset_reserve(set, n)) < 0)
-		return e;
-	for (; p < end; p += n + 1)
-		if ((n = strnlen(p, (size_t)(end - p))) &&
-		    (e = addname(set, p, n)) < 0)
-			return e;
-	return 0;
-}
-
-/*
- * List the folder of a stamp path (dlen bytes of it; none: ".") into a
- * new set at *r->lastdir, left NULL if it cannot be listed.
- */
-static int listdir(struct run *r, const char *path, size_t dlen)
-{
-	struct kdep_nameset *set = kdep_nameset_new();
-	struct kdep_buf own = {0};
-	const char *names;
-	size_t len;
-	int e;
-
-	r->dir.len = 0;
-	if (!set ||
-	    kdep_bufadd(&r->dir, dlen ? path : ".", dlen ? dlen : 1) < 0) {
-		kdep_nameset_free(set);
-		return KDEP_ENOMEM;
-	}
-	if (r->f->cache) {
-		e = kdep_cache_list(r->f->cache, r->dir.data, &names, &len);
-	} else {
-		e = kdep_listdir(r->dir.data, &own);
-		names = own.data;
-		len = own.len;
-	}
-	if (e == 0)
-		e = addnames(set, names, len);
-	else if (e == KDEP_EIO && errno == ENOENT)
-		e = 0; /* no folder, no stamps */
-	kdep_buffree(&own);
-	if (e < 0) {
-		kdep_nameset_free(set);
-		return e == KDEP_ENOMEM ? e : 0;
-	}
-	*r->lastdir = set;
-	return 0;
-}
-
-/*
- * 0 if path certainly does not exist, 1 if it may: it is listed, or its
- * folder could not be listed.  Records name every stamp, and most stamps do not
- * exist: listing their folder once per run (or taking the listing from
- * the cache) replaces hundreds of stat() calls.
- */
-static int mayexist(struct run *r, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	size_t dlen = slash ? (size_t)(slash - path) : 0;
-	struct kdep_nameset *set;
-	int e;
-
-	/* stamps come in runs from one folder: look it up once per run */
-	if (!r->lastdir || dlen != r->lastdirpath.len ||
-	    memcmp(path, r->lastdirpath.data, dlen) != 0) {
-		if (!r->dirs && !(r->dirs = kdep_nameset_new()))
-			return KDEP_ENOMEM;
-		if ((e = kdep_nameset_put(r->dirs, path, dlen, &r->lastdir)) <
-		    0)
-			return e;
-		r->lastdirpath.len = 0;
-		if (kdep_bufadd(&r->lastdirpath, path, dlen) < 0) {
-			r->lastdir = NULL;
-			return KDEP_ENOMEM;
-		}
-		if (e == 1 && (e = listdir(r, path, dlen)) < 0)
-			return e;
-	}
-	set = *r->lastdir; /* NULL: could not be listed */
-	return !set || kdep_nameset_has(set, base, strlen(base));
-}
-
 /* Tell seen about a file fixdep lists but does not scan: hash or absence. */
 static int hashonly(struct run *r, int kind, const char *path)
 {
@@ -207,7 +102,7 @@ static int hashonly(struct run *r, int kind, const char *path)
 
 	if (!r->f->seen)
 		return 0;
-	if ((e = mayexist(r, path)) <= 0)
+	if ((e = kdep_mayexist(&r->stamps, path)) <= 0)
 		return e < 0 ? e : seen(r, kind, path, NULL, 0);
 	if (r->f->cache)
 		e = kdep_cache_scan(r->f->cache, path, nosym, NULL, &h, &st);
@@ -456,7 +351,8 @@ static int reserve(struct run *r, size_t deplen)
 int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out)
 {
 	struct kdep_buf dep = {0};
-	struct run r = {.f = f, .prof = f->prof, .out = out};
+	struct run r = {.f = f, .prof = f->prof, .out = out,
+			.stamps = {.cache = f->cache}};
 	const char *t = f->target;
 	int e;
 
@@ -480,11 +376,7 @@ int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out)
 done:
 	kdep_nameset_free(r.syms);
 	kdep_nameset_free(r.files);
-	if (r.dirs)
-		kdep_nameset_each(r.dirs, freeset);
-	kdep_nameset_free(r.dirs);
-	kdep_buffree(&r.dir);
-	kdep_buffree(&r.lastdirpath);
+	kdep_listing_free(&r.stamps);
 	kdep_buffree(&r.file);
 	kdep_buffree(&r.stamp);
 	kdep_buffree(&dep);

@@ -64,6 +64,25 @@ int kdep_cache_list(struct kdep_cache *c, const char *dir, const char **names,
 int kdep_listdir(const char *dir, struct kdep_buf *out);
 
 /*
+ * Which files exist, from one listing of each folder per run where that
+ * is cheaper than asking file by file (listing.c); listings from cache
+ * when set.  Zero-initialise; kdep_listing_free when done.
+ */
+struct kdep_listing {
+	struct kdep_cache *cache;
+	struct kdep_nameset *dirs; /* folder -> what is known of it */
+	void **last;               /* the last folder's slot in dirs */
+	struct kdep_buf lastpath, dir;
+};
+/*
+ * 0 if path does not exist (not listed, or no folder), 1 if it does (or
+ * is listed), 2 if that cannot be told (its folder cannot be listed, or
+ * access() fails otherwise); KDEP_ENOMEM.
+ */
+int kdep_mayexist(struct kdep_listing *l, const char *path);
+void kdep_listing_free(struct kdep_listing *l);
+
+/*
  * A file written in pieces and put in place whole, as kdep_writefile puts
  * it (io.c): open, write any number of times, then commit (close and
  * rename) or abort (close and remove the temporary file).  Errors name

@@ -30,7 +30,10 @@
  * file, which dates it now) and `kdep sync-config` (which writes its new
  * value into it) then make it newer than its users: they rebuild.  The
  * placeholder is made under a temporary name and linked into place, so it
- * never replaces a stamp a Kconfig tool wrote meanwhile.
+ * never replaces a stamp a Kconfig tool wrote meanwhile.  Which stamps
+ * exist comes from one listing of each stamp folder that holds many of
+ * them (listing.c), not from a system call per stamp: a kernel object
+ * names some 650.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -152,18 +155,20 @@ int kdep_depfileof(char *const *argv, struct kdep_buf *out)
 
 /* ---- the rewrite ---- */
 
+/* A token of the depfile, in its buffer (NUL-terminated once parsed). */
 struct tok {
-	size_t off, len; /* into rw.names */
-	int target;
+	char *s;
+	size_t len;
+	int target, autoconf;
 };
 
 struct rw {
 	const struct kdep_launch *l;
-	struct kdep_buf names;  /* every token, NUL-terminated */
 	struct tok *toks;
 	size_t ntoks, cap;
-	struct kdep_nameset *files, *syms;
+	struct kdep_nameset *syms;
 	struct kdep_buf symlist; /* symbols in order of first use, NUL after each */
+	struct kdep_listing stamps; /* which stamps exist */
 	struct kdep_buf file, stamp, tmp, out;
 };
 
@@ -185,7 +190,7 @@ static int isautoconf(const struct kdep_launch *l, const char *s, size_t n)
 	return 0;
 }
 
-static int addtok(struct rw *r, const struct kdep_token *t)
+static int addtok(struct rw *r, char *data, const struct kdep_token *t)
 {
 	if (r->ntoks == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 64;
@@ -196,11 +201,10 @@ static int addtok(struct rw *r, const struct kdep_token *t)
 		r->toks = p;
 		r->cap = cap;
 	}
-	r->toks[r->ntoks].off = r->names.len;
+	r->toks[r->ntoks].s = data + (t->s - data);
 	r->toks[r->ntoks].len = t->len;
 	r->toks[r->ntoks].target = t->kind == KDEP_TOK_TARGET;
-	if (kdep_bufadd(&r->names, t->s, t->len + 1) < 0)
-		return kdep_err(KDEP_ENOMEM, "out of memory");
+	r->toks[r->ntoks].autoconf = isautoconf(r->l, t->s, t->len);
 	r->ntoks++;
 	return 0;
 }
@@ -210,17 +214,24 @@ static int parse(struct rw *r, char *data, size_t len)
 {
 	struct kdep_depparser dp;
 	struct kdep_token t;
+	size_t i;
 	int found = 0, targets = 0, e;
 
 	kdep_depinit(&dp, data, len, KDEP_DIALECT_MAKE);
 	while (kdep_depnext(&dp, &t)) {
-		if ((e = addtok(r, &t)) < 0)
+		if ((e = addtok(r, data, &t)) < 0)
 			return e;
 		targets += t.kind == KDEP_TOK_TARGET;
-		if (t.kind == KDEP_TOK_PREREQ &&
-		    isautoconf(r->l, t.s, t.len))
-			found = 1;
+		found |= t.kind == KDEP_TOK_PREREQ &&
+			 r->toks[r->ntoks - 1].autoconf;
 	}
+	/*
+	 * The parser unescapes in place, so each token ends at or before
+	 * the end of its text; the byte after it is a separator or left
+	 * over, never part of another token: terminate them all there.
+	 */
+	for (i = 0; i < r->ntoks; i++)
+		r->toks[i].s[r->toks[i].len] = '\0';
 	if (!targets)
 		return kdep_err(KDEP_EDATA, "%s: no targets found",
 				r->l->depfile);
@@ -253,7 +264,11 @@ static int scanfile(struct rw *r, const char *path)
 	return kdep_scan(&r->l->scan, r->file.data, r->file.len, usesym, r);
 }
 
-/* Scan every prerequisite but the autoconf headers, each once. */
+/*
+ * Scan every prerequisite but the autoconf headers.  Compilers list each
+ * file once; one listed twice (concatenated depfiles) is scanned twice,
+ * which costs less than a set of all the names would on every run.
+ */
 static int scanall(struct rw *r)
 {
 	size_t i;
@@ -261,13 +276,8 @@ static int scanall(struct rw *r)
 
 	for (i = 0; i < r->ntoks; i++) {
 		const struct tok *t = &r->toks[i];
-		const char *s = r->names.data + t->off;
 
-		if (t->target || isautoconf(r->l, s, t->len))
-			continue;
-		if ((e = kdep_nameset_add(r->files, s, t->len)) < 0)
-			return kdep_err(KDEP_ENOMEM, "out of memory");
-		if (e == 1 && (e = scanfile(r, s)) < 0)
+		if (!t->target && !t->autoconf && (e = scanfile(r, t->s)) < 0)
 			return e;
 	}
 	return 0;
@@ -312,11 +322,14 @@ static int stamp(struct rw *r, const char *s, size_t n)
 	int e;
 
 	r->stamp.len = 0;
-	if ((e = kdep_stamppath(&r->stamp, dir, s, n, r->l->layout)) < 0)
-		return e;
-	if (access(r->stamp.data, F_OK) == 0)
+	if ((e = kdep_stamppath(&r->stamp, dir, s, n, r->l->layout)) < 0 ||
+	    (e = kdep_mayexist(&r->stamps, r->stamp.data)) == 1)
+		return e == KDEP_ENOMEM ? kdep_err(e, "out of memory")
+					: e < 0 ? e : 0;
+	/* cannot tell: ask for the file itself, for the error */
+	if (e == 2 && access(r->stamp.data, F_OK) == 0)
 		return 0;
-	if (errno != ENOENT && errno != ENOTDIR)
+	if (e == 2 && errno != ENOENT && errno != ENOTDIR)
 		return kdep_errno(KDEP_EIO, "cannot check %s", r->stamp.data);
 	return placeholder(r, r->stamp.data);
 }
@@ -334,6 +347,12 @@ static int putword(struct rw *r, const char *s, size_t n)
 				r->l->depfile, (int)n, s);
 	if (kdep_bufreserve(b, 2 * n + 2) < 0)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
+	/* most names need no escape: s is NUL-terminated at n */
+	if (strcspn(s, " #$") >= n) {
+		memcpy(b->data + b->len, s, n + 1);
+		b->len += n;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
@@ -365,9 +384,9 @@ static int putrule(struct rw *r, size_t i, size_t j, int stamps)
 	int e;
 
 	for (k = i; k < j && r->toks[k].target; k++) {
-		const char *s = r->names.data + r->toks[k].off;
+		const char *s = r->toks[k].s;
 
-		if (isautoconf(r->l, s, r->toks[k].len))
+		if (r->toks[k].autoconf)
 			continue;
 		if (nt++ && kdep_bufadd(&r->out, " ", 1) < 0)
 			return kdep_err(KDEP_ENOMEM, "out of memory");
@@ -379,9 +398,9 @@ static int putrule(struct rw *r, size_t i, size_t j, int stamps)
 	if (kdep_bufadd(&r->out, ":", 1) < 0)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
 	for (; k < j; k++) {
-		const char *s = r->names.data + r->toks[k].off;
+		const char *s = r->toks[k].s;
 
-		if (isautoconf(r->l, s, r->toks[k].len))
+		if (r->toks[k].autoconf)
 			continue;
 		if (kdep_bufputs(&r->out, " \\\n  ") < 0)
 			return kdep_err(KDEP_ENOMEM, "out of memory");
@@ -413,8 +432,7 @@ static int putall(struct rw *r)
 		for (j = i; j < r->ntoks && r->toks[j].target; j++)
 			;
 		for (; j < r->ntoks && !r->toks[j].target; j++)
-			has |= isautoconf(r->l, r->names.data + r->toks[j].off,
-					  r->toks[j].len);
+			has |= r->toks[j].autoconf;
 		if ((e = putrule(r, i, j, has && !done)) < 0)
 			return e;
 		done |= has;
@@ -423,20 +441,38 @@ static int putall(struct rw *r)
 	return 0;
 }
 
+/*
+ * Size the buffers and tables from the depfile once, instead of growing
+ * them step by step (each page a table grows through costs a fault, and
+ * pages reserved but never touched cost nothing).  A kernel object's
+ * depfile names a file per ~30 bytes and a symbol it uses per ~30 bytes;
+ * the rewrite is two to three times as long.
+ */
+static int reserve(struct rw *r, size_t len)
+{
+	r->cap = len / 16 + 16;
+	if (!(r->toks = malloc(r->cap * sizeof(*r->toks))) ||
+	    kdep_bufreserve(&r->out, 3 * len) < 0 ||
+	    kdep_bufreserve(&r->symlist, len) < 0 ||
+	    kdep_nameset_reserve(r->syms, len / 32) < 0)
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	return 0;
+}
+
 int kdep_launch_rewrite(const struct kdep_launch *l)
 {
-	struct rw r = {.l = l};
+	struct rw r = {.l = l, .stamps = {.cache = l->cache}};
 	struct kdep_buf dep = {0};
 	struct stat st;
 	int e;
 
-	r.files = kdep_nameset_new();
 	r.syms = kdep_nameset_new();
-	if (!r.files || !r.syms) {
+	if (!r.syms) {
 		e = kdep_err(KDEP_ENOMEM, "out of memory");
 		goto done;
 	}
 	if ((e = kdep_readfile(l->depfile, &dep, &st)) < 0 ||
+	    (e = reserve(&r, dep.len)) < 0 ||
 	    (e = parse(&r, dep.data, dep.len)) <= 0 ||
 	    (e = scanall(&r)) < 0 || (e = putall(&r)) < 0)
 		goto done;
@@ -445,10 +481,9 @@ int kdep_launch_rewrite(const struct kdep_launch *l)
 	if (e == 0)
 		e = 1;
 done:
-	kdep_nameset_free(r.files);
 	kdep_nameset_free(r.syms);
+	kdep_listing_free(&r.stamps);
 	free(r.toks);
-	kdep_buffree(&r.names);
 	kdep_buffree(&r.symlist);
 	kdep_buffree(&r.file);
 	kdep_buffree(&r.stamp);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kdep.h"
 #include "testutil.h"
@@ -156,6 +157,89 @@ Test(launch, existing_stamps_are_left_alone)
 	cr_assert_eq(stat("cfg/A", &st), 0);
 	cr_assert_eq(st.st_mtime, 1000000000);
 	expectfile("cfg/A", "CONFIG_A=y\n");
+}
+
+/* A folder asked for many stamps is listed once instead. */
+Test(launch, many_stamps_of_one_folder_missing_made_existing_left_alone)
+{
+	char *src = NULL, *sym;
+	size_t len = 0;
+	struct stat st;
+	FILE *f;
+	int i;
+
+	tu_tmpdir();
+	tu_write("gen/autoconf.h", "\n");
+	cr_assert_not_null(f = open_memstream(&src, &len));
+	for (i = 0; i < 40; i++)
+		fprintf(f, "#ifdef CONFIG_S%d\n#endif\n", i);
+	fclose(f);
+	tu_write("a.c", src);
+	free(src);
+	for (i = 0; i < 40; i += 3) {
+		cr_assert_geq(asprintf(&sym, "cfg/S%d", i), 0);
+		tu_write(sym, "y\n");
+		tu_setmtime(sym, 1000000000, 0);
+		free(sym);
+	}
+	tu_write("a.d", "a.o: a.c gen/autoconf.h\n");
+	cr_assert_eq(rewrite("a.d", KDEP_FLAT), 1);
+	for (i = 0; i < 40; i++) {
+		cr_assert_geq(asprintf(&sym, "cfg/S%d", i), 0);
+		cr_assert_eq(stat(sym, &st), 0, "%s missing", sym);
+		cr_assert_eq(st.st_mtime, i % 3 ? 1 : 1000000000, "%s", sym);
+		cr_assert_eq(st.st_size, i % 3 ? 0 : 2, "%s", sym);
+		free(sym);
+	}
+}
+
+/* Which stamps exist comes from one listing of their folder, cached. */
+static int rewritecached(const char *depfile)
+{
+	struct kdep_launch l = {.depfile = depfile, .configdir = "cfg",
+				.layout = KDEP_FLAT};
+	struct kdep_cache *c;
+	int r;
+
+	l.scan.boundary = 1;
+	cr_assert_eq(kdep_cache_open(&c, "cache", &l.scan), 0, "%s",
+		     kdep_errmsg());
+	l.cache = c;
+	r = kdep_launch_rewrite(&l);
+	kdep_cache_close(c);
+	return r;
+}
+
+Test(launch, stamp_removed_after_a_cached_listing_is_made_again)
+{
+	struct stat st;
+
+	tree();
+	tu_write("cfg/A", "CONFIG_A=y\n");
+	tu_write("cfg/B_C", "CONFIG_B_C=y\n");
+	tu_setmtime("cfg", 1000000000, 0); /* old enough to be trusted */
+	tu_write("a.d", "a.o: a.c gen/autoconf.h b.h\n");
+	cr_assert_eq(rewritecached("a.d"), 1);
+	cr_assert_eq(unlink("cfg/A"), 0);
+	tu_write("a.d", "a.o: a.c gen/autoconf.h b.h\n");
+	cr_assert_eq(rewritecached("a.d"), 1);
+	cr_assert_eq(stat("cfg/A", &st), 0);
+	cr_assert_eq(st.st_size, 0);
+	cr_assert_eq(st.st_mtime, 1);
+	expectfile("cfg/B_C", "CONFIG_B_C=y\n");
+}
+
+Test(launch, stamp_folder_that_is_a_file_is_an_error_naming_the_stamp)
+{
+	struct stat st;
+
+	tree();
+	tu_write("cfg", "a file where the stamp folder should be\n");
+	tu_write("a.d", "a.o: a.c gen/autoconf.h b.h\n");
+	/* no folder to list, none to make: an error naming the stamp */
+	cr_assert_lt(rewrite("a.d", KDEP_FLAT), 0);
+	cr_assert(strstr(kdep_errmsg(), "cfg/A"), "%s", kdep_errmsg());
+	cr_assert_neq(stat("cfg/A", &st), 0);
 }
 
 Test(launch, depfile_without_autoconf_is_untouched)
