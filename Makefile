@@ -64,6 +64,9 @@ libkdep/%.pic.o: libkdep/%.c libkdep/kdep.h libkdep/internal.h
 	$(E) CC $@
 	$(Q)$(CC) $(LIBCFLAGS) -fPIC -c -o $@ $<
 
+# the dependency graph's shared insides
+$(patsubst %,libkdep/%.o libkdep/%.pic.o,graph query report): libkdep/graph.h
+
 libkdep.a: $(LIBOBJ)
 	$(E) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $(LIBOBJ)
