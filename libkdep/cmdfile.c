@@ -24,7 +24,7 @@
  * link steps have a cmd_ line only.  Older kbuilds (BusyBox, U-Boot) write
  * the same lines, some without source_.
  *
- * What is read (one physical line at a time; nothing here allocates):
+ * What is read (a line at a time):
  *   - "NAME := VALUE": cmd_/savedcmd_/source_ give the command line and
  *     source; deps_/ksymdeps_ must have the value "\" and open a block;
  *     any other variable is passed over.
@@ -34,9 +34,15 @@
  *   - "T: $(deps_T)" and "T: $(ksymdeps_T)" put a block to use; a block
  *     without its rule is a truncated file too (make would ignore it).
  *   - "$(deps_T):" and "$(ksymdeps_T):": the empty rules, passed over.
- *   - any other "T: WORDS" (or "T:"): more prerequisites of T; a line
- *     ending in "\" goes on with more words on the next (the tools/
- *     build writes a compiler's depfile this way when it has no fixdep).
+ *   - any other "T: WORDS" (or "T:"): more prerequisites of T.
+ * Outside a block, a line ending in "\" goes on on the next, as in make:
+ * the backslash, the newline and the next line's leading blanks become
+ * one space, and the joined line is read as above.  (The tools/ build
+ * writes a compiler's depfile that way when it has no fixdep, and up to
+ * Linux 6.2 fixdep prints a word that precedes the first target as a
+ * stray "  word \" line that make joins to the source_ line, making it
+ * an assignment to a name with spaces: source_ is then lost to make,
+ * and to us.)
  *   - empty lines and "#" comments.
  * Anything else, a NUL byte, or an unfinished block is KDEP_EDATA with
  * "FILE:LINE: what".  Entries reach the callback as they are read, so
@@ -56,10 +62,7 @@ struct parse {
 	const char *bt;
 	size_t btlen;
 	unsigned blockline;
-	/* the open rule continued with "\" */
-	int inrule;
-	const char *rt;
-	size_t rtlen;
+	struct kdep_buf join; /* a logical line made of continued lines */
 	/* blocks opened and rules seen: each block needs its rule */
 	unsigned blocks, rules;
 	const char *lastt; /* the last block's target, for its message */
@@ -195,13 +198,6 @@ static int words(struct parse *p, const char *t, size_t tlen, const char *w,
 	size_t len;
 	int e;
 
-	p->inrule = 0;
-	if (end > w && end[-1] == '\\') {
-		p->inrule = 1;
-		p->rt = t;
-		p->rtlen = tlen;
-		end--;
-	}
 	while (w < end) {
 		while (w < end && (*w == ' ' || *w == '\t'))
 			w++;
@@ -252,11 +248,6 @@ static int line(struct parse *p, const char *s, size_t n)
 		n--;
 	if (p->inblock)
 		return blockline(p, s, n);
-	if (p->inrule) {
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-			n--;
-		return words(p, p->rt, p->rtlen, s, s + n);
-	}
 	/* the value keeps its spaces: a record hashes the command line */
 	if ((eq = memchr(s, ':', n)) && eq > s && eq[-1] == ' ' &&
 	    eq + 1 < s + n && eq[1] == '=' && (eq + 2 == s + n || eq[2] == ' '))
@@ -279,12 +270,54 @@ static int line(struct parse *p, const char *s, size_t n)
 			p->line, (int)(n > 60 ? 60 : n), s);
 }
 
+/* "deps_T := \" or "ksymdeps_T := \": a block, not a joined line. */
+static int opensblock(const char *s, size_t n)
+{
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n > 5 && memcmp(s + n - 5, " := \\", 5) == 0 &&
+	       (has(s, n, "deps_") || has(s, n, "ksymdeps_"));
+}
+
+/* The logical line that starts at s and goes on past each "\\\n". */
+static int joined(struct parse *p, const char **s, const char *end,
+		  const char **next)
+{
+	const char *l = *s, *nl;
+	size_t n;
+
+	p->join.len = 0;
+	for (;;) {
+		if (!(nl = memchr(l, '\n', (size_t)(end - l))))
+			nl = end;
+		n = (size_t)(nl - l);
+		if (n && l[n - 1] == '\r')
+			n--;
+		if (!n || l[n - 1] != '\\' || nl == end) {
+			if (kdep_bufadd(&p->join, l, n) < 0)
+				return KDEP_ENOMEM;
+			break;
+		}
+		if (kdep_bufadd(&p->join, l, n - 1) < 0 ||
+		    kdep_bufadd(&p->join, " ", 1) < 0)
+			return KDEP_ENOMEM;
+		l = nl + 1;
+		p->line++;
+		while (l < end && (*l == ' ' || *l == '\t'))
+			l++;
+	}
+	*next = nl;
+	*s = p->join.data;
+	return 0;
+}
+
 int kdep_cmdparse(const char *file, const char *data, size_t len,
 		  kdep_cmdfn fn, void *ctx)
 {
 	struct parse p = {.file = file, .fn = fn, .ctx = ctx};
-	const char *s = data, *end = data + len, *nl, *nul;
-	int e;
+	const char *s = data, *end = data + len, *nl, *nul, *l;
+	unsigned first;
+	int e = 0;
 
 	if ((nul = memchr(data, '\0', len))) {
 		for (s = data, p.line = 1; s < nul; s++)
@@ -292,13 +325,31 @@ int kdep_cmdparse(const char *file, const char *data, size_t len,
 		return kdep_err(KDEP_EDATA, "%s:%u: NUL byte: not a .cmd file",
 				file, p.line);
 	}
-	for (s = data; s < end; s = nl + 1) {
-		p.line++;
+	for (s = data; e == 0 && s < end; s = nl + 1) {
+		size_t n;
+
+		first = ++p.line;
 		if (!(nl = memchr(s, '\n', (size_t)(end - s))))
 			nl = end;
-		if ((e = line(&p, s, (size_t)(nl - s))) != 0)
-			return e;
+		n = (size_t)(nl - s);
+		if (n && s[n - 1] == '\r')
+			n--;
+		if (p.inblock || !n || s[n - 1] != '\\' || opensblock(s, n)) {
+			e = line(&p, s, n);
+			continue;
+		}
+		l = s;
+		if ((e = joined(&p, &l, end, &nl)) == 0) {
+			unsigned last = p.line;
+
+			p.line = first; /* messages name the first line */
+			e = line(&p, l, p.join.len);
+			p.line = last;
+		}
 	}
+	kdep_buffree(&p.join);
+	if (e)
+		return e;
 	if (p.inblock)
 		return kdep_err(KDEP_EDATA,
 				"%s:%u: %s%.*s has no end (truncated?)", file,

@@ -497,16 +497,18 @@ void kdep_stats_free(struct kdep_stats *st)
 
 /* ---- printing ---- */
 
-/* n bytes as B, KB, MB or GB (one decimal) */
+/* n bytes as B, KB, MB or GB (1024s), three significant digits or so */
 static int human(struct kdep_buf *b, uint64_t n)
 {
-	if (n < 10 * 1024)
+	static const char *const unit[] = {"B", "KB", "MB", "GB", "TB"};
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1000 && u < 4)
+		v /= 1024, u++;
+	if (u == 0)
 		return kdep_bufprintf(b, "%" PRIu64 " B", n);
-	if (n < 10 * 1024 * 1024)
-		return kdep_bufprintf(b, "%.1f KB", (double)n / 1024);
-	if (n < (uint64_t)10 * 1024 * 1024 * 1024)
-		return kdep_bufprintf(b, "%.1f MB", (double)n / 1048576);
-	return kdep_bufprintf(b, "%.1f GB", (double)n / 1073741824);
+	return kdep_bufprintf(b, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, unit[u]);
 }
 
 static int hdrtable(struct kdep_buf *b, const char *title,

@@ -4,9 +4,10 @@
  * Nothing is fetched: the style sheet is inline, the charts are inline
  * SVG drawn here, and the page reads the same without JavaScript.  One
  * small inline script only adds a filter box over the table of all
- * headers (without it, the browser's find does the same).  A print style
- * sheet drops the filter box and keeps charts and table rows whole on a
- * page.  Every text from the graph (paths, names) is escaped.
+ * headers, which sits folded in a <details> (without the script, the
+ * browser's find does the same).  A print style sheet leaves that table
+ * out, puts the side-by-side tables one under the other and keeps charts
+ * and table rows whole on a page.  Every text from the graph (paths, names) is escaped.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -52,15 +53,18 @@ static int num(struct kdep_buf *b, uint64_t n)
 	return e;
 }
 
+/* Bytes in B, KB, MB or GB (1024s), three significant digits or so. */
 static int bytes(struct kdep_buf *b, uint64_t n)
 {
-	if (n < 10 * 1024)
+	static const char *const unit[] = {"B", "KB", "MB", "GB", "TB"};
+	double v = (double)n;
+	int u = 0;
+
+	while (v >= 1000 && u < 4)
+		v /= 1024, u++;
+	if (u == 0)
 		return kdep_bufprintf(b, "%" PRIu64 "&nbsp;B", n);
-	if (n < 10 * 1024 * 1024)
-		return kdep_bufprintf(b, "%.1f&nbsp;KB", (double)n / 1024);
-	if (n < (uint64_t)10 * 1024 * 1024 * 1024)
-		return kdep_bufprintf(b, "%.1f&nbsp;MB", (double)n / 1048576);
-	return kdep_bufprintf(b, "%.1f&nbsp;GB", (double)n / 1073741824);
+	return kdep_bufprintf(b, v < 10 ? "%.2f&nbsp;%s" : v < 100 ? "%.1f&nbsp;%s" : "%.0f&nbsp;%s", v, unit[u]);
 }
 
 static const char style[] =
@@ -76,8 +80,9 @@ static const char style[] =
 	"h2{font-size:18px;margin:0 0 4px}\n"
 	"p.sub,p.note{color:var(--mute);margin:0 0 14px}\n"
 	"p.note{font-size:13px;margin:6px 0 0}\n"
-	".cards{display:grid;grid-template-columns:repeat(auto-fit,"
-	"minmax(160px,1fr));gap:12px;margin:18px 0 22px}\n"
+	".cards{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;"
+	"margin:18px 0 22px}\n"
+	"@media (max-width:700px){.cards{grid-template-columns:1fr 1fr}}\n"
 	".card{background:var(--card);border:1px solid var(--line);"
 	"border-radius:8px;padding:12px 14px}\n"
 	".card b{display:block;font-size:22px;font-variant-numeric:"
@@ -86,7 +91,8 @@ static const char style[] =
 	"section{background:var(--card);border:1px solid var(--line);"
 	"border-radius:8px;padding:18px 20px;margin:0 0 18px;"
 	"break-inside:avoid}\n"
-	".two{display:grid;grid-template-columns:1fr 1fr;gap:18px}\n"
+	".two{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);"
+	"gap:18px}\n"
 	".two section{margin:0 0 18px}\n"
 	"@media (max-width:900px){.two{grid-template-columns:1fr}}\n"
 	"svg{display:block;width:100%;height:auto;margin-top:8px}\n"
@@ -99,7 +105,7 @@ static const char style[] =
 	"td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;"
 	"white-space:nowrap}\n"
 	"td.p{font-family:ui-monospace,'DejaVu Sans Mono',monospace;"
-	"font-size:12.5px;word-break:break-all}\n"
+	"font-size:12.5px;overflow-wrap:anywhere}\n"
 	"tr{break-inside:avoid}\n"
 	".scroll{max-height:560px;overflow:auto;border:1px solid "
 	"var(--line);border-radius:6px}\n"
@@ -107,13 +113,15 @@ static const char style[] =
 	"input[type=search]{width:100%;max-width:420px;padding:7px 10px;"
 	"border:1px solid var(--line);border-radius:6px;font:inherit;"
 	"margin:6px 0 10px}\n"
+	"summary{cursor:pointer;font-weight:600;margin:4px 0 8px}\n"
 	"footer{color:var(--mute);font-size:12px;margin-top:24px}\n"
 	"@media print{body{background:#fff;font-size:11px}"
 	"main{max-width:none;padding:0}"
 	"section,.card{border-color:#ccc}"
 	".scroll{max-height:none;overflow:visible;border:0}"
 	"input{display:none}"
-	".two{grid-template-columns:1fr 1fr}"
+	".two{display:block}"
+	".all{display:none}"
 	"@page{margin:14mm}}\n"
 	"</style>\n";
 
@@ -136,7 +144,7 @@ static uint64_t nice(uint64_t v)
 /* Histogram of headers per object. */
 static int histogram(struct kdep_buf *b, const struct kdep_stats *st)
 {
-	const double W = 760, H = 280, L = 48, R = 12, T = 12, B = 44;
+	const double W = 1000, H = 300, L = 52, R = 12, T = 12, B = 44;
 	double pw = W - L - R, ph = H - T - B, bw;
 	uint64_t top = 0;
 	size_t i, step;
@@ -210,7 +218,7 @@ static int shortpath(struct kdep_buf *b, const char *s, size_t max)
 static int costbars(struct kdep_buf *b, const struct kdep_stats *st,
 		    size_t top)
 {
-	const double W = 760, LBL = 300, RV = 150, ROW = 24, T = 6;
+	const double W = 1000, LBL = 400, RV = 170, ROW = 26, T = 6;
 	size_t n = st->nheaders < top ? st->nheaders : top, i;
 	double pw = W - LBL - RV;
 	uint64_t max = n ? st->bycost[0].cost : 1;
@@ -234,7 +242,7 @@ static int costbars(struct kdep_buf *b, const struct kdep_stats *st,
 				    "<text x=\"%.0f\" y=\"%.1f\" "
 				    "text-anchor=\"end\">",
 				    r->n, r->size, LBL - 8, y + 16);
-		e |= shortpath(b, r->name, 42);
+		e |= shortpath(b, r->name, 52);
 		e |= kdep_bufprintf(b,
 				    "</text><rect x=\"%.0f\" y=\"%.1f\" "
 				    "width=\"%.1f\" height=\"%.0f\" rx=\"2\" "
@@ -333,11 +341,11 @@ static int objecttable(struct kdep_buf *b, const struct kdep_stats *st,
 static const char script[] =
 	"<script>\n"
 	"(function(){var t=document.getElementById('all'),"
-	"i=document.createElement('input');i.type='search';"
-	"i.placeholder='Filter headers by path';"
-	"t.parentNode.parentNode.insertBefore(i,t.parentNode);"
+	"d=t.parentNode.parentNode,i=document.createElement('input');"
+	"i.type='search';i.placeholder='Filter headers by path';"
+	"d.parentNode.insertBefore(i,d);"
 	"i.addEventListener('input',function(){var q=i.value.toLowerCase(),"
-	"r=t.tBodies[0].rows,k;for(k=0;k<r.length;k++)r[k].style.display="
+	"r=t.tBodies[0].rows,k;d.open=true;for(k=0;k<r.length;k++)r[k].style.display="
 	"r[k].cells[0].textContent.toLowerCase().indexOf(q)<0?'none':'';});"
 	"})();\n"
 	"</script>\n";
@@ -419,13 +427,15 @@ int kdep_report_html(const struct kdep_stats *st, size_t top,
 			     "<h2>Top headers by fan-in</h2>\n");
 	e |= hdrrows(b, st->byfanin,
 		     st->nheaders < top ? st->nheaders : top, NULL);
-	e |= kdep_bufputs(b, "</section>\n<section>\n<h2>All headers</h2>\n"
+	e |= kdep_bufputs(b, "</section>\n<section class=\"all\">\n<h2>All headers</h2>\n"
 			     "<p class=\"sub\">Sorted by fan-in &#215; size; "
 			     "<i>rebuild reads</i> is what the compiles that "
-			     "list a header read in all.</p>\n"
-			     "<div class=\"scroll\">\n");
+			     "list a header read in all.  Not printed.</p>\n"
+			     "<details>\n<summary>Show all ");
+	e |= num(b, st->nheaders);
+	e |= kdep_bufputs(b, " headers</summary>\n<div class=\"scroll\">\n");
 	e |= hdrrows(b, st->bycost, st->nheaders, "all");
-	e |= kdep_bufputs(b, "</div>\n</section>\n<footer>Made by kdep report "
+	e |= kdep_bufputs(b, "</div>\n</details>\n</section>\n<footer>Made by kdep report "
 			     "from the build's .cmd files; sizes are the files"
 			     " as they are now.</footer>\n</main>\n");
 	e |= kdep_bufputs(b, script);
