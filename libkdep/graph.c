@@ -311,6 +311,7 @@ static int commit1(struct kdep_graph *g, struct adding *a, size_t from,
 		if (a->v[i].kind == KDEP_CMD_CMDLINE)
 			x->hascmd = 1;
 		else if (a->v[i].kind == KDEP_CMD_SOURCE) {
+			x->hasdeps = 1; /* a compile, if an empty one */
 			x->source = a->v[i].id;
 			g->nodes[a->v[i].id].source = 1;
 		}

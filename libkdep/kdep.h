@@ -867,7 +867,7 @@ struct kdep_statrow {
 
 struct kdep_stats {
 	struct kdep_graphinfo info;
-	size_t objects; /* targets with a deps_ list */
+	size_t objects; /* targets with a source_ or deps_ list */
 	size_t headers; /* distinct files listed, sources not counted */
 	size_t configs; /* distinct CONFIG symbols listed */
 	/* per object: headers (median, 90th percentile, max) */

@@ -6,8 +6,8 @@
  * #include - and, when such a target is itself listed by others (a
  * generated header), those too, until nothing is added.
  *
- * stats: "objects" are the targets with a deps_ list (compiles), the
- * rest are link and copy steps.  A header is a file some deps_ lists
+ * stats: "objects" are the targets with a source_ or deps_ list
+ * (compiles), the rest are link and copy steps.  A header is a file some deps_ lists
  * that is no target's source.  Bytes are file sizes as they are now,
  * stat()ed once per path; a header's cost is fan-in x size (the bytes of
  * it the whole build reads), its rebuild figure the bytes the compiles
