@@ -54,17 +54,24 @@ static char *keep(struct kdep_graph *g, const char *s, size_t n)
 	return p;
 }
 
+/*
+ * The table holds, per slot, a path's hash in the high 32 bits and its
+ * id + 1 in the low ones (0: empty): a probe compares hashes without
+ * touching the node or its string, which are cache misses.
+ */
 static int rehash(struct kdep_graph *g)
 {
 	size_t cap = g->tabcap ? g->tabcap * 2 : 1024, i, j;
-	uint32_t *tab = calloc(cap, sizeof(*tab));
+	uint64_t *tab = calloc(cap, sizeof(*tab));
 
 	if (!tab)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
 	for (i = 0; i < g->n; i++) {
-		for (j = g->nodes[i].hash & (cap - 1); tab[j]; j = (j + 1) & (cap - 1))
+		uint32_t h = g->nodes[i].hash;
+
+		for (j = h & (cap - 1); tab[j]; j = (j + 1) & (cap - 1))
 			;
-		tab[j] = (uint32_t)i + 1;
+		tab[j] = (uint64_t)h << 32 | (uint32_t)(i + 1);
 	}
 	free(g->tab);
 	g->tab = tab;
@@ -72,43 +79,49 @@ static int rehash(struct kdep_graph *g)
 	return 0;
 }
 
+/* The id of s[0..n) with hash h, or NONE; *slot: where it is or goes. */
+static uint32_t probe(const struct kdep_graph *g, const char *s, size_t n,
+		      uint32_t h, size_t *slot)
+{
+	size_t j, mask = g->tabcap - 1;
+
+	for (j = h & mask; g->tab[j]; j = (j + 1) & mask) {
+		uint64_t v = g->tab[j];
+		const struct gnode *x;
+
+		if ((uint32_t)(v >> 32) != h)
+			continue;
+		x = &g->nodes[(uint32_t)v - 1];
+		if (x->len == n && memcmp(x->s, s, n) == 0)
+			return (uint32_t)v - 1;
+	}
+	*slot = j;
+	return NONE;
+}
+
 uint32_t kdep_graph_lookup(const struct kdep_graph *g, const char *s,
 			   size_t n)
 {
-	uint32_t h = (uint32_t)kdep_quickhash(s, n, 0);
-	size_t j;
+	size_t slot;
 
 	if (!g->tabcap)
 		return NONE;
-	for (j = h & (g->tabcap - 1); g->tab[j]; j = (j + 1) & (g->tabcap - 1)) {
-		const struct gnode *x = &g->nodes[g->tab[j] - 1];
-
-		if (x->hash == h && x->len == n && memcmp(x->s, s, n) == 0)
-			return g->tab[j] - 1;
-	}
-	return NONE;
+	return probe(g, s, n, (uint32_t)kdep_quickhash(s, n, 0), &slot);
 }
 
 /* The id of s[0..n), added if new; NONE when out of memory. */
 static uint32_t intern(struct kdep_graph *g, const char *s, size_t n)
 {
 	uint32_t h, id;
-	size_t j;
+	size_t slot = 0;
 
 	while (n > 2 && s[0] == '.' && s[1] == '/')
 		s += 2, n -= 2;
 	if (n > UINT32_MAX / 2 || g->n >= UINT32_MAX / 4)
 		return NONE;
 	h = (uint32_t)kdep_quickhash(s, n, 0);
-	if (g->tabcap)
-		for (j = h & (g->tabcap - 1); g->tab[j];
-		     j = (j + 1) & (g->tabcap - 1)) {
-			const struct gnode *x = &g->nodes[g->tab[j] - 1];
-
-			if (x->hash == h && x->len == n &&
-			    memcmp(x->s, s, n) == 0)
-				return g->tab[j] - 1;
-		}
+	if (g->tabcap && (id = probe(g, s, n, h, &slot)) != NONE)
+		return id;
 	if (g->n == g->cap) {
 		size_t cap = g->cap ? g->cap * 2 : 1024;
 		struct gnode *v = realloc(g->nodes, cap * sizeof(*v));
@@ -120,6 +133,9 @@ static uint32_t intern(struct kdep_graph *g, const char *s, size_t n)
 		if (!(m = realloc(g->mark, cap * sizeof(*m))))
 			return NONE;
 		g->mark = m;
+		if (!(m = realloc(g->next, cap * sizeof(*m))))
+			return NONE;
+		g->next = m;
 		g->cap = cap;
 	}
 	id = (uint32_t)g->n;
@@ -130,34 +146,55 @@ static uint32_t intern(struct kdep_graph *g, const char *s, size_t n)
 	g->nodes[id].hash = h;
 	g->nodes[id].target = NONE;
 	g->mark[id] = NONE;
+	g->next[id] = NONE;
 	g->n++;
 	if (g->n * 2 > g->tabcap) {
 		if (rehash(g) < 0)
 			return NONE;
 	} else {
-		for (j = h & (g->tabcap - 1); g->tab[j];
-		     j = (j + 1) & (g->tabcap - 1))
-			;
-		g->tab[j] = id + 1;
+		g->tab[slot] = (uint64_t)h << 32 | (uint32_t)(id + 1);
 	}
 	return id;
+}
+
+/*
+ * The id of s[0..n) listed right after id *prev: objects list headers in
+ * include order, nearly the same from one object to the next, so the
+ * path that followed *prev last time is tried first, without hashing.
+ */
+static uint32_t internafter(struct kdep_graph *g, const char *s, size_t n,
+			    uint32_t *prev)
+{
+	uint32_t id = *prev != NONE ? g->next[*prev] : NONE;
+
+	if (id == NONE || g->nodes[id].len != n ||
+	    memcmp(g->nodes[id].s, s, n) != 0) {
+		if ((id = intern(g, s, n)) == NONE)
+			return NONE;
+		if (*prev != NONE)
+			g->next[*prev] = id;
+	}
+	return *prev = id;
 }
 
 /* ---- packed edge lists ---- */
 
 static int putvarint(struct kdep_buf *b, uint64_t v)
 {
-	unsigned char tmp[10];
-	size_t n = 0;
+	unsigned char *p;
 
+	if (b->cap - b->len < 11 && kdep_bufreserve(b, 10) < 0)
+		return KDEP_ENOMEM;
+	p = (unsigned char *)b->data + b->len;
 	do {
-		tmp[n] = (unsigned char)(v & 0x7f);
+		*p = (unsigned char)(v & 0x7f);
 		v >>= 7;
 		if (v)
-			tmp[n] |= 0x80;
-		n++;
+			*p |= 0x80;
+		p++;
 	} while (v);
-	return kdep_bufadd(b, tmp, n);
+	b->len = (size_t)((char *)p - b->data);
+	return 0;
 }
 
 int kdep_graph_each(const struct kdep_graph *g, size_t t,
@@ -192,6 +229,8 @@ struct pend {
 
 struct adding {
 	struct kdep_graph *g;
+	uint32_t last; /* the last target's id: most entries repeat it */
+	uint32_t prev; /* the last path's id */
 	struct pend *v;
 	size_t n, cap;
 };
@@ -213,11 +252,15 @@ static int onent(void *ctx, const struct kdep_cmdent *e)
 	p.kind = (uint32_t)e->kind;
 	if (e->kind == KDEP_CMD_EXTRA && e->wildcard)
 		p.kind = KDEP_CMD_STAMP;
-	if ((p.target = intern(a->g, e->target, e->tlen)) == NONE)
+	if (a->last != NONE && a->g->nodes[a->last].len == e->tlen &&
+	    memcmp(a->g->nodes[a->last].s, e->target, e->tlen) == 0)
+		p.target = a->last;
+	else if ((p.target = a->last = intern(a->g, e->target, e->tlen)) ==
+		 NONE)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
 	p.id = NONE;
 	if (e->kind != KDEP_CMD_CMDLINE &&
-	    (p.id = intern(a->g, e->s, e->len)) == NONE)
+	    (p.id = internafter(a->g, e->s, e->len, &a->prev)) == NONE)
 		return kdep_err(KDEP_ENOMEM, "out of memory");
 	a->v[a->n++] = p;
 	return 0;
@@ -340,7 +383,7 @@ static int commit1(struct kdep_graph *g, struct adding *a, size_t from,
 int kdep_graph_addcmd(struct kdep_graph *g, const char *file,
 		      const char *data, size_t len)
 {
-	struct adding a = {.g = g};
+	struct adding a = {.g = g, .last = NONE, .prev = NONE};
 	uint32_t cmdfile;
 	size_t i;
 	int e;
@@ -546,6 +589,7 @@ void kdep_graph_free(struct kdep_graph *g)
 	}
 	free(g->nodes);
 	free(g->mark);
+	free(g->next);
 	free(g->tab);
 	free(g->targets);
 	kdep_buffree(&g->pack);

@@ -26,8 +26,9 @@ struct kdep_graph {
 	char *root;
 	struct gnode *nodes;
 	uint32_t *mark; /* per node: the last target listing it (dedupe) */
+	uint32_t *next; /* per node: the path listed after it last time */
 	size_t n, cap;
-	uint32_t *tab; /* open addressing, id + 1; 0 is empty */
+	uint64_t *tab; /* open addressing: hash << 32 | id + 1; 0 empty */
 	size_t tabcap;
 	struct chunk *chunks;
 	struct gtarget *targets;
