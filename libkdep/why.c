@@ -2,10 +2,12 @@
  * why.c - kdep why: why a target would be rebuilt now.
  *
  * The target's .cmd file (dir/.name.cmd) says what it was built from.
- * When the target has a content-hash record (record.c) the record
- * decides, through kdep_stale() and its reasons, checked against the
- * command line the .cmd file holds.  Without one, the answer is what make
- * decides from mtimes with the rules the .cmd file sets up:
+ * When the target has a usable content-hash record (check.c) the record
+ * decides, through kdep_check(): it is given the command line the .cmd
+ * file holds and what make would find newer, so that a newer file the
+ * record does not know is a new prerequisite.  Without one (none,
+ * corrupt, older than the target), the answer is what make decides from
+ * mtimes with the rules the .cmd file sets up:
  *   - a missing target is rebuilt;
  *   - a listed file newer than the target rebuilds it (make compares
  *     whole timestamps: strictly newer);
@@ -79,39 +81,111 @@ static int say(kdep_reasonfn fn, void *ctx, const char *target,
 	return 1;
 }
 
-/* make's decision, from mtimes. */
-static int bymtime(struct whyctx *w, kdep_reasonfn fn, void *ctx)
+/*
+ * make's decision, from mtimes: the names it would find newer (or
+ * missing) go to newer, each NUL-terminated; with tell, also as reasons.
+ * 1 if make would rebuild.
+ */
+static int bymtime(struct whyctx *w, struct kdep_buf *newer, int tell,
+		   kdep_reasonfn fn, void *ctx)
 {
 	struct stat t, st;
 	const char *p = w->deps.data, *end = p + w->deps.len;
 	int stale = 0;
 
 	if (stat(w->target, &t) < 0)
-		return say(fn, ctx, w->target, NULL, "missing");
+		return tell ? say(fn, ctx, w->target, NULL, "missing") : 1;
 	for (; p < end; p += strlen(p) + 1) {
 		int wild = *p++ == 'w';
+		const char *what = NULL;
 
-		if (stat(p, &st) < 0) {
-			if (!wild)
-				stale = say(fn, ctx, w->target, p,
-					    "is missing (make takes it as "
-					    "remade)");
+		if (stat(p, &st) < 0)
+			what = wild ? NULL : "is missing (make takes it as remade)";
+		else if (kdep_before(&t.st_mtim, &st.st_mtim))
+			what = wild ? "is newer (stamp: its config or symbol "
+				      "changed)"
+				    : "is newer";
+		if (!what)
 			continue;
-		}
-		if (kdep_before(&t.st_mtim, &st.st_mtim))
-			stale = say(fn, ctx, w->target, p,
-				    wild ? "is newer (stamp: its config or "
-					   "symbol changed)"
-					 : "is newer");
+		stale = 1;
+		if (kdep_bufadd(newer, p, strlen(p) + 1) < 0)
+			return KDEP_ENOMEM;
+		if (tell)
+			say(fn, ctx, w->target, p, what);
 	}
 	return stale;
+}
+
+/* The record's changes as reasons, named as kdep why documents them. */
+struct told {
+	const char *target;
+	kdep_reasonfn fn;
+	void *ctx;
+};
+
+static void onchange(void *ctx, const char *path, enum kdep_change why,
+		     const char *detail)
+{
+	static const char *const text[] = {
+		[KDEP_CHANGED] = "content changed",
+		[KDEP_APPEARED] = "appeared",
+		[KDEP_VANISHED] = "disappeared",
+		[KDEP_UNSURE] = "may have changed while it was built",
+		[KDEP_CONFIG] = "config value changed",
+		[KDEP_NOCONFIG] = "cannot be read",
+		[KDEP_UNRECORDED] = "is a new prerequisite (newer, not in "
+				    "the record)",
+		[KDEP_CMDLINE] = "command line changed",
+		[KDEP_MISSING] = "missing",
+	};
+	struct told *t = ctx;
+	struct kdep_buf b = {0};
+	const char *what = (unsigned)why < sizeof(text) / sizeof(text[0]) &&
+					   text[why]
+				   ? text[why]
+				   : kdep_changetext(why);
+
+	if (why == KDEP_MISSING)
+		path = NULL;
+	if (kdep_bufprintf(&b, "%s%s%s%s%s", path ? path : "", path ? " " : "",
+			   what, detail ? ": " : "", detail ? detail : "") == 0)
+		say(t->fn, t->ctx, t->target, NULL, b.data);
+	kdep_buffree(&b);
+}
+
+/* kdep_check with make's newer names; a kdep_verdict or < 0. */
+static int check(struct kdep_checker *c, struct whyctx *w,
+		 struct kdep_buf *newer, kdep_reasonfn fn, void *ctx)
+{
+	struct told t = {w->target, fn, ctx};
+	struct kdep_query q = {.target = w->target};
+	const char **v = NULL, *p;
+	size_t n = 0;
+	int e;
+
+	for (p = newer->data; p && p < newer->data + newer->len;
+	     p += strlen(p) + 1)
+		n++;
+	if (n && !(v = malloc(n * sizeof(*v))))
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	for (n = 0, p = newer->data; p && p < newer->data + newer->len;
+	     p += strlen(p) + 1)
+		v[n++] = p;
+	q.cmdline = w->hascmd ? w->cmdline.data : NULL;
+	q.newer = v;
+	q.nnewer = n;
+	q.fn = fn ? onchange : NULL;
+	q.ctx = &t;
+	e = kdep_check(c, &q);
+	free(v);
+	return e;
 }
 
 int kdep_why(struct kdep_checker *c, const char *target, kdep_reasonfn fn,
 	     void *ctx, const char **how)
 {
 	struct whyctx w = {.target = target, .tlen = strlen(target)};
-	struct kdep_buf path = {0}, text = {0};
+	struct kdep_buf path = {0}, text = {0}, newer = {0};
 	struct stat st;
 	int e;
 
@@ -125,22 +199,28 @@ int kdep_why(struct kdep_checker *c, const char *target, kdep_reasonfn fn,
 			     target, path.data);
 		goto out;
 	}
-	path.len = 0;
-	if ((e = kdep_recordpath(&path, target)) < 0)
+	/* a missing target is rebuilt whoever decides: make's words */
+	if (stat(target, &st) < 0) {
+		e = say(fn, ctx, target, NULL, "missing");
 		goto out;
-	if (stat(path.data, &st) == 0) {
-		*how = "record";
-		e = kdep_stale(c, target, w.hascmd ? w.cmdline.data : NULL, fn,
-			       ctx);
-	} else if (errno == ENOENT) {
-		e = bymtime(&w, fn, ctx);
-	} else {
-		e = kdep_errno(KDEP_EIO, "cannot stat %s", path.data);
 	}
+	/* make's answer first: the record judges what make finds newer */
+	if ((e = bymtime(&w, &newer, 0, NULL, NULL)) < 0)
+		goto out;
+	*how = "record"; /* set before any reason is told */
+	if ((e = check(c, &w, &newer, fn, ctx)) != KDEP_NORECORD) {
+		if (e == KDEP_STALE)
+			e = 1;
+		goto out;
+	}
+	*how = "mtime";
+	newer.len = 0;
+	e = bymtime(&w, &newer, 1, fn, ctx);
 out:
 	kdep_buffree(&path);
 	kdep_buffree(&text);
 	kdep_buffree(&w.cmdline);
 	kdep_buffree(&w.deps);
+	kdep_buffree(&newer);
 	return e;
 }

@@ -494,7 +494,34 @@ Test(why, with_a_record_changed_content_is_the_reason)
 	fixdep(1);
 	tu_write("b.h", "#define B 2\n");
 	cr_assert_eq(why("a.o", "record"), 1);
-	cr_assert_str_eq(said.data, "a.o: b.h changed\n");
+	cr_assert_str_eq(said.data, "a.o: b.h content changed\n");
+}
+
+Test(why, with_a_record_a_newer_file_it_does_not_know_is_a_new_prerequisite)
+{
+	char *cmd;
+
+	built();
+	fixdep(1);
+	tu_write("c.h", "#define C 1\n");
+	tu_setmtime("c.h", 3000, 0);
+	cmd = tu_read(".a.o.cmd", NULL);
+	tu_write(".a.o.cmd", "");
+	{
+		char *p = strstr(cmd, "  b.h \\\n");
+		struct kdep_buf b = {0};
+
+		cr_assert(p);
+		kdep_bufadd(&b, cmd, (size_t)(p - cmd));
+		kdep_bufputs(&b, "  c.h \\\n");
+		kdep_bufputs(&b, p);
+		tu_write(".a.o.cmd", b.data);
+		kdep_buffree(&b);
+	}
+	free(cmd);
+	cr_assert_eq(why("a.o", "record"), 1);
+	cr_assert_str_eq(said.data, "a.o: c.h is a new prerequisite (newer, "
+				    "not in the record)\n");
 }
 
 Test(why, with_a_record_an_edited_cmd_line_is_the_reason)

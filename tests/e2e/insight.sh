@@ -139,7 +139,7 @@ same "why: a touched header counts for mtimes only" \
 echo '/* edited */' >>include/demo/log.h
 out=$("$kdep" why main.o); rc=$?
 same "why: an edited header is the record's reason" \
-	"1|main.o: include/demo/log.h changed [record]" "$rc|$(echo "$out" | paste -sd'|')"
+	"1|main.o: include/demo/log.h content changed [record]" "$rc|$(echo "$out" | paste -sd'|')"
 
 # ---- a malformed .cmd file ----
 before=$("$kdep" impact include/demo/log.h)
