@@ -16,6 +16,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -435,20 +437,16 @@ static int iscmd(const char *name)
 }
 
 /*
- * The entries of the folder at w->path worth a look, each as a type byte
- * ('d' a folder, 'c' a .cmd file) and its NUL-terminated name.  The
+ * The entries of folder dp (at w->path) worth a look, each as a type
+ * byte ('d' a folder, 'c' a .cmd file) and its NUL-terminated name.  The
  * type comes from readdir: a kernel tree holds some 80,000 files, and a
  * stat() of each would cost more than reading the .cmd files.
  */
-static int list(struct walk *w, struct kdep_buf *out)
+static int list(struct walk *w, DIR *dp, struct kdep_buf *out)
 {
-	const char *dir = w->path.len ? w->path.data : ".";
 	struct dirent *d;
-	DIR *dp;
 	int e = 0;
 
-	if (!(dp = opendir(dir)))
-		return kdep_errno(KDEP_EIO, "cannot list %s", dir);
 	while (e == 0 && (errno = 0, d = readdir(dp))) {
 		const char *n = d->d_name;
 		int type = d->d_type;
@@ -458,19 +456,12 @@ static int list(struct walk *w, struct kdep_buf *out)
 			continue;
 		if (type == DT_UNKNOWN) {
 			struct stat st;
-			size_t at = w->path.len;
 
-			if ((at && kdep_bufadd(&w->path, "/", 1) < 0) ||
-			    kdep_bufputs(&w->path, n) < 0) {
-				e = KDEP_ENOMEM;
-				break;
-			}
-			type = lstat(w->path.data, &st) < 0	 ? DT_UNKNOWN
+			type = fstatat(dirfd(dp), n, &st, AT_SYMLINK_NOFOLLOW) < 0
+				       ? DT_UNKNOWN
 			       : S_ISDIR(st.st_mode) ? DT_DIR
 			       : S_ISREG(st.st_mode) ? DT_REG
 						     : DT_UNKNOWN;
-			w->path.len = at;
-			w->path.data[at] = '\0';
 		}
 		if (type == DT_DIR && strcmp(n, ".git") != 0)
 			t = 'd';
@@ -483,19 +474,32 @@ static int list(struct walk *w, struct kdep_buf *out)
 			e = KDEP_ENOMEM;
 	}
 	if (e == 0 && errno)
-		e = kdep_errno(KDEP_EIO, "cannot list %s", dir);
-	closedir(dp);
+		e = kdep_errno(KDEP_EIO, "cannot list %s",
+			       w->path.len ? w->path.data : ".");
 	return e;
 }
 
-/* Read and add one .cmd file at w->path; a bad one is skipped. */
-static int addfile(struct walk *w)
+/*
+ * Read and add .cmd file name of folder dfd (at w->path); one that
+ * cannot be read or parsed is skipped.  Opened relative to its folder:
+ * no path lookup from the top for each file.
+ */
+static int addfile(struct walk *w, int dfd, const char *name)
 {
-	int e;
+	int fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+					   O_NOFOLLOW),
+	    e;
 
-	if (kdep_readfile(w->path.data, &w->text, NULL) < 0) {
+	if (fd < 0) {
+		kdep_errno(KDEP_EIO, "error opening file: %s", w->path.data);
 		warn(w);
 		return 0;
+	}
+	e = kdep_readfd(fd, w->path.data, &w->text);
+	close(fd);
+	if (e < 0) {
+		warn(w);
+		return e == KDEP_ENOMEM ? e : 0;
 	}
 	e = kdep_graph_addcmd(w->g, w->path.data, w->text.data, w->text.len);
 	if (e == KDEP_EDATA) {
@@ -507,40 +511,56 @@ static int addfile(struct walk *w)
 	return e;
 }
 
-static int walkdir(struct walk *w)
+/* Walk folder fd (at w->path), which this closes. */
+static int walkdir(struct walk *w, int fd)
 {
 	struct kdep_buf names = {0};
 	const char **v = NULL;
 	size_t n = 0, i, at = w->path.len;
 	const char *p;
+	DIR *dp;
 	int e;
 
-	if ((e = list(w, &names)) < 0) {
-		kdep_buffree(&names);
-		return e;
+	if (!(dp = fdopendir(fd))) {
+		close(fd);
+		return kdep_errno(KDEP_EIO, "cannot list %s",
+				  at ? w->path.data : ".");
 	}
-	for (p = names.data; p < names.data + names.len; p += strlen(p) + 1)
+	if ((e = list(w, dp, &names)) < 0)
+		goto out;
+	for (p = names.data; p && p < names.data + names.len;
+	     p += strlen(p) + 1)
 		n++;
 	if (n && !(v = malloc(n * sizeof(*v)))) {
-		kdep_buffree(&names);
-		return kdep_err(KDEP_ENOMEM, "out of memory");
+		e = kdep_err(KDEP_ENOMEM, "out of memory");
+		goto out;
 	}
 	for (i = 0, p = names.data; i < n; p += strlen(p) + 1)
 		v[i++] = p;
 	/* .cmd files first, then folders, each in name order */
 	qsort(v, n, sizeof(*v), cmpname);
-	for (i = 0, e = 0; e == 0 && i < n; i++) {
+	for (i = 0; e == 0 && i < n; i++) {
 		w->path.len = at;
 		if ((at && kdep_bufadd(&w->path, "/", 1) < 0) ||
 		    kdep_bufputs(&w->path, v[i] + 1) < 0) {
 			e = KDEP_ENOMEM;
 			break;
 		}
-		e = v[i][0] == 'd' ? walkdir(w) : addfile(w);
+		if (v[i][0] == 'c') {
+			e = addfile(w, dirfd(dp), v[i] + 1);
+			continue;
+		}
+		fd = openat(dirfd(dp), v[i] + 1,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		e = fd < 0 ? kdep_errno(KDEP_EIO, "cannot list %s",
+					w->path.data)
+			   : walkdir(w, fd);
 	}
 	w->path.len = at;
 	if (w->path.data)
 		w->path.data[at] = '\0';
+out:
+	closedir(dp);
 	free(v);
 	kdep_buffree(&names);
 	return e;
@@ -549,11 +569,16 @@ static int walkdir(struct walk *w)
 int kdep_graph_load(struct kdep_graph *g, kdep_warnfn fn, void *ctx)
 {
 	struct walk w = {.g = g, .warn = fn, .ctx = ctx};
-	int e;
+	const char *top = g->root[0] ? g->root : ".";
+	int fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
 
-	if (g->root[0] && kdep_bufputs(&w.path, g->root) < 0)
+	if (fd < 0)
+		return kdep_errno(KDEP_EIO, "cannot list %s", top);
+	if (g->root[0] && kdep_bufputs(&w.path, g->root) < 0) {
+		close(fd);
 		return KDEP_ENOMEM;
-	e = walkdir(&w);
+	}
+	e = walkdir(&w, fd);
 	kdep_buffree(&w.path);
 	kdep_buffree(&w.text);
 	kdep_buffree(&w.msg);
