@@ -538,7 +538,8 @@ static int walkdir(struct walk *w, int fd)
 	for (i = 0, p = names.data; i < n; p += strlen(p) + 1)
 		v[i++] = p;
 	/* .cmd files first, then folders, each in name order */
-	qsort(v, n, sizeof(*v), cmpname);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmpname);
 	for (i = 0; e == 0 && i < n; i++) {
 		w->path.len = at;
 		if ((at && kdep_bufadd(&w->path, "/", 1) < 0) ||
