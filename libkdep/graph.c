@@ -203,10 +203,14 @@ int kdep_graph_each(const struct kdep_graph *g, size_t t,
 		    int (*fn)(void *ctx, uint32_t id), void *ctx)
 {
 	const struct gtarget *x = &g->targets[t];
-	const unsigned char *p = (const unsigned char *)g->pack.data + x->off;
+	const unsigned char *p;
 	int64_t prev = 0;
 	size_t i;
 	int e;
+
+	if (!x->ndeps)
+		return 0; /* the list may be empty: no pointer to offset */
+	p = (const unsigned char *)g->pack.data + x->off;
 
 	for (i = 0; i < x->ndeps; i++) {
 		uint64_t v = 0;
