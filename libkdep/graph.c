@@ -365,6 +365,25 @@ static int commit1(struct kdep_graph *g, struct adding *a, size_t from,
 			g->nodes[a->v[i].id].source = 1;
 		}
 	}
+	/*
+	 * Older kbuilds (Linux before 2.6.29, BusyBox, U-Boot of that age)
+	 * print no source_ line and list the source first: a first file
+	 * that is no header is taken for it.
+	 */
+	if (x->source == NONE)
+		for (i = from; i < a->n; i++) {
+			struct pend *p = &a->v[i];
+			const struct gnode *y;
+
+			if (p->target != tnode || p->kind != KDEP_CMD_DEP)
+				continue;
+			y = &g->nodes[p->id];
+			if (!kdep_endswith(y->s, y->len, ".h")) {
+				x->source = p->id;
+				g->nodes[p->id].source = 1;
+			}
+			break;
+		}
 	/* the source first, then what the rules list */
 	if (x->source != NONE &&
 	    (e = edge(g, g->serial, x->source, KDEP_CMD_SOURCE, &prev, &n)) < 0)

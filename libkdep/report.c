@@ -414,7 +414,8 @@ int kdep_report_html(const struct kdep_stats *st, size_t top,
 	e |= kdep_bufprintf(b, "<section>\n<h2>Top %zu headers by rebuild cost"
 			       "</h2>\n<p class=\"sub\">Fan-in &#215; size: "
 			       "the bytes of the header the build reads, and "
-			       "what a one-line edit to it costs.</p>\n",
+			       "what a one-line edit to it costs; the top five "
+			       "in orange.</p>\n",
 			    st->nheaders < top ? st->nheaders : top);
 	e |= costbars(b, st, top);
 	e |= kdep_bufputs(b, "</section>\n<div class=\"two\">\n"

@@ -431,6 +431,35 @@ Test(golden, ksymdeps_block_reads_back_as_ksym_stamps)
 
 /* ---- other shapes ---- */
 
+/* BusyBox's and Linux < 2.6.29's fixdep: no source_, the source first */
+Test(cmdfile, without_source_line_the_first_file_is_the_source)
+{
+	char *got = readback("cmd_applets/applets.o := gcc -Wp,-MD,"
+			     "applets/.applets.o.d -c -o applets/applets.o "
+			     "applets/applets.c\n\n"
+			     "deps_applets/applets.o := \\\n"
+			     "  applets/applets.c \\\n"
+			     "    $(wildcard include/config/feature/sh/is/ash.h) \\\n"
+			     "  include/busybox.h \\\n"
+			     "\napplets/applets.o: $(deps_applets/applets.o)\n"
+			     "\n$(deps_applets/applets.o):\n");
+
+	cr_assert_str_eq(got, "applets/applets.o: cmd source=applets/applets.c "
+			      "| applets/applets.c "
+			      "include/config/feature/sh/is/ash.h[config] "
+			      "include/busybox.h\n");
+	free(got);
+}
+
+Test(cmdfile, without_source_line_a_first_header_is_no_source)
+{
+	char *got = readback("cmd_x := cc\n\ndeps_x := \\\n  b.h \\\n\n"
+			     "x: $(deps_x)\n");
+
+	cr_assert_str_eq(got, "x: cmd | b.h\n");
+	free(got);
+}
+
 Test(cmdfile, link_step_has_a_command_and_no_dependencies)
 {
 	char *got = readback("cmd_built-in.a := rm -f built-in.a; ar cDPrST "
