@@ -904,17 +904,17 @@ KDEP_API int kdep_report_html(const struct kdep_stats *st, size_t top,
  * kdep why: why target (string, relative to the current folder, which is
  * the build folder) would be rebuilt now, one "target: reason" line per
  * reason to fn.  With a usable content-hash record, kdep_check() decides
- * from it, given what make would find newer (*how = "record"); reasons:
+ * from it, given what make would find newer (how = "record"); reasons:
  * "PATH content changed", "PATH config value changed: y -> n", "PATH
  * appeared", "PATH is a new prerequisite ...", "command line changed"
- * (against the .cmd file's), "missing".  Without one (none, corrupt,
- * older than the target) the mtimes of its .cmd file's prerequisites
- * decide, as make compares them (*how = "mtime").  1 if it would be
- * rebuilt, 0 if not, < 0 on error (a target without a .cmd file:
- * KDEP_EIO naming it).
+ * (against the .cmd file's), "missing".  Without one the mtimes of its
+ * .cmd file's prerequisites decide, as make compares them (how =
+ * "mtime: no record", "mtime: RECORD is corrupt", ...).  how (replaced)
+ * is set before fn hears a reason.  1 if it would be rebuilt, 0 if not,
+ * < 0 on error (a target without a .cmd file: KDEP_EIO naming it).
  */
 KDEP_API int kdep_why(struct kdep_checker *c, const char *target,
-		      kdep_reasonfn fn, void *ctx, const char **how);
+		      kdep_reasonfn fn, void *ctx, struct kdep_buf *how);
 
 /* ---- hashing (hash.c) ----------------------------------------------------- */
 

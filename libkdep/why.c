@@ -153,6 +153,39 @@ static void onchange(void *ctx, const char *path, enum kdep_change why,
 	kdep_buffree(&b);
 }
 
+/* "target: no record" (or "...: RECORD is corrupt") minus "target: ". */
+struct nrctx {
+	size_t skip;
+	struct kdep_buf *how;
+	int e;
+};
+
+static void onnorecord(void *ctx, const char *target, const char *reason)
+{
+	struct nrctx *n = ctx;
+
+	(void)target;
+	if (strlen(reason) > n->skip)
+		n->e = kdep_bufputs(n->how, reason + n->skip);
+}
+
+/*
+ * how = "mtime: WHY THERE IS NO USABLE RECORD", as kdep_stale tells it
+ * (kdep_check keeps it to itself); a second look that stops at once.
+ */
+static int norecord(struct kdep_checker *c, struct whyctx *w,
+		    struct kdep_buf *how)
+{
+	struct nrctx n = {w->tlen + 2, how, 0};
+	int e;
+
+	how->len = 0;
+	if (kdep_bufputs(how, "mtime: ") < 0)
+		return KDEP_ENOMEM;
+	e = kdep_stale(c, w->target, NULL, onnorecord, &n);
+	return e < 0 ? e : n.e;
+}
+
 /* kdep_check with make's newer names; a kdep_verdict or < 0. */
 static int check(struct kdep_checker *c, struct whyctx *w,
 		 struct kdep_buf *newer, kdep_reasonfn fn, void *ctx)
@@ -182,15 +215,15 @@ static int check(struct kdep_checker *c, struct whyctx *w,
 }
 
 int kdep_why(struct kdep_checker *c, const char *target, kdep_reasonfn fn,
-	     void *ctx, const char **how)
+	     void *ctx, struct kdep_buf *how)
 {
 	struct whyctx w = {.target = target, .tlen = strlen(target)};
 	struct kdep_buf path = {0}, text = {0}, newer = {0};
 	struct stat st;
 	int e;
 
-	*how = "mtime";
-	if ((e = cmdpath(&path, target)) < 0 ||
+	how->len = 0;
+	if ((e = kdep_bufputs(how, "mtime")) < 0 || (e = cmdpath(&path, target)) < 0 ||
 	    (e = kdep_readfile(path.data, &text, NULL)) < 0 ||
 	    (e = kdep_cmdparse(path.data, text.data, text.len, oncmd, &w)) < 0)
 		goto out;
@@ -207,13 +240,16 @@ int kdep_why(struct kdep_checker *c, const char *target, kdep_reasonfn fn,
 	/* make's answer first: the record judges what make finds newer */
 	if ((e = bymtime(&w, &newer, 0, NULL, NULL)) < 0)
 		goto out;
-	*how = "record"; /* set before any reason is told */
+	how->len = 0;
+	if ((e = kdep_bufputs(how, "record")) < 0) /* before any reason */
+		goto out;
 	if ((e = check(c, &w, &newer, fn, ctx)) != KDEP_NORECORD) {
 		if (e == KDEP_STALE)
 			e = 1;
 		goto out;
 	}
-	*how = "mtime";
+	if ((e = norecord(c, &w, how)) < 0)
+		goto out;
 	newer.len = 0;
 	e = bymtime(&w, &newer, 1, fn, ctx);
 out:

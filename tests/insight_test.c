@@ -371,14 +371,15 @@ static void onreason(void *ctx, const char *target, const char *reason)
 static int why(const char *target, const char *want_how)
 {
 	struct kdep_checker *c = kdep_checker_new(0);
-	const char *how = NULL;
+	struct kdep_buf how = {0};
 	int r;
 
 	said.len = 0;
 	kdep_bufputs(&said, "");
 	r = kdep_why(c, target, onreason, NULL, &how);
 	cr_assert_geq(r, 0, "%s", kdep_errmsg());
-	cr_assert_str_eq(how, want_how);
+	cr_assert_str_eq(how.data, want_how);
+	kdep_buffree(&how);
 	kdep_checker_free(c);
 	return r;
 }
@@ -428,7 +429,7 @@ Test(why, without_a_record_older_files_leave_it_up_to_date)
 {
 	built();
 	fixdep(0);
-	cr_assert_eq(why("a.o", "mtime"), 0);
+	cr_assert_eq(why("a.o", "mtime: no record"), 0);
 	cr_assert_str_eq(said.data, "");
 }
 
@@ -437,7 +438,7 @@ Test(why, without_a_record_a_newer_header_rebuilds)
 	built();
 	fixdep(0);
 	tu_setmtime("b.h", 3000, 0);
-	cr_assert_eq(why("a.o", "mtime"), 1);
+	cr_assert_eq(why("a.o", "mtime: no record"), 1);
 	cr_assert_str_eq(said.data, "a.o: b.h is newer\n");
 }
 
@@ -446,7 +447,7 @@ Test(why, without_a_record_equal_mtimes_do_not_rebuild)
 	built();
 	fixdep(0);
 	tu_setmtime("b.h", 2000, 0); /* make wants strictly newer */
-	cr_assert_eq(why("a.o", "mtime"), 0);
+	cr_assert_eq(why("a.o", "mtime: no record"), 0);
 }
 
 Test(why, without_a_record_a_newer_stamp_is_a_config_change)
@@ -454,7 +455,7 @@ Test(why, without_a_record_a_newer_stamp_is_a_config_change)
 	built();
 	fixdep(0);
 	tu_setmtime("include/config/FOO", 3000, 0);
-	cr_assert_eq(why("a.o", "mtime"), 1);
+	cr_assert_eq(why("a.o", "mtime: no record"), 1);
 	cr_assert_str_eq(said.data, "a.o: include/config/FOO is newer "
 				    "(stamp: its config or symbol changed)\n");
 }
@@ -465,9 +466,20 @@ Test(why, without_a_record_a_missing_header_rebuilds_a_missing_stamp_not)
 	fixdep(0);
 	remove("b.h");
 	remove("include/config/FOO");
-	cr_assert_eq(why("a.o", "mtime"), 1);
+	cr_assert_eq(why("a.o", "mtime: no record"), 1);
 	cr_assert_str_eq(said.data,
 			 "a.o: b.h is missing (make takes it as remade)\n");
+}
+
+Test(why, a_corrupt_record_is_named_and_mtimes_decide)
+{
+	built();
+	fixdep(1);
+	tu_write(".a.o.kdep", "kdep-record 9\n");
+	tu_setmtime(".a.o.kdep", 4000, 0);
+	tu_setmtime("b.h", 3000, 0);
+	cr_assert_eq(why("a.o", "mtime: .a.o.kdep is corrupt"), 1);
+	cr_assert_str_eq(said.data, "a.o: b.h is newer\n");
 }
 
 Test(why, a_missing_target_is_rebuilt)
@@ -541,9 +553,10 @@ Test(why, with_a_record_an_edited_cmd_line_is_the_reason)
 Test(why, a_target_without_a_cmd_file_is_an_error)
 {
 	struct kdep_checker *c = kdep_checker_new(0);
-	const char *how;
+	struct kdep_buf how = {0};
 
 	cr_assert_eq(kdep_why(c, "sub/nope.o", NULL, NULL, &how), KDEP_EIO);
+	kdep_buffree(&how);
 	cr_assert_str_eq(kdep_errmsg(), "error opening file: sub/.nope.o.cmd: "
 					"No such file or directory");
 	kdep_checker_free(c);

@@ -609,11 +609,12 @@ static int graphopts(int argc, char **argv, int *flags, size_t *top,
 static void printwhy(void *ctx, const char *target, const char *reason)
 {
 	(void)target;
-	printf("%s [%s]\n", reason, *(const char **)ctx);
+	printf("%s [%s]\n", reason, ((struct kdep_buf *)ctx)->data);
 }
 
 static int cmdwhy(int argc, char **argv)
 {
+	struct kdep_buf how = {0};
 	struct kdep_checker *c;
 	int i = graphopts(argc, argv, NULL, NULL, NULL, NULL), any = 0;
 
@@ -626,16 +627,16 @@ static int cmdwhy(int argc, char **argv)
 	if (!(c = kdep_checker_new(0)))
 		die(KDEP_ENOMEM);
 	for (; i < argc; i++) {
-		const char *how = "record";
 		int r;
 
 		/* reasons print with how, which kdep_why sets first */
 		if ((r = kdep_why(c, argv[i], printwhy, &how, &how)) < 0)
 			die(r);
 		if (!r)
-			printf("%s: up to date [%s]\n", argv[i], how);
+			printf("%s: up to date [%s]\n", argv[i], how.data);
 		any |= r;
 	}
+	kdep_buffree(&how);
 	kdep_checker_free(c);
 	return flushout(any);
 }
