@@ -64,6 +64,9 @@ libkdep/%.pic.o: libkdep/%.c libkdep/kdep.h libkdep/internal.h
 	$(E) CC $@
 	$(Q)$(CC) $(LIBCFLAGS) -fPIC -c -o $@ $<
 
+# the dependency graph's shared insides
+$(foreach f,graph query report,libkdep/$(f).o libkdep/$(f).pic.o): libkdep/graph.h
+
 libkdep.a: $(LIBOBJ)
 	$(E) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $(LIBOBJ)
@@ -115,6 +118,10 @@ bench: all
 bench-launcher: all
 	$(Q)bash tests/bench/launcher
 
+# kdep stats/impact on real and synthetic build folders (tests/bench/insight.sh)
+bench-insight: all
+	$(Q)KDEP_TOP=$(CURDIR) bash tests/bench/insight.sh
+
 stress: all
 	$(Q)KDEP_TOP=$(CURDIR) bash tests/stress/run
 
@@ -143,5 +150,5 @@ clean:
 	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
-.PHONY: all check criterion demo compat bench bench-launcher stress fuzz install clean
+.PHONY: all check criterion demo compat bench bench-launcher bench-insight stress fuzz install clean
 .DELETE_ON_ERROR:

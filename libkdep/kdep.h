@@ -730,6 +730,193 @@ KDEP_API int kdep_ksymdeps(const char *obj, const char *ksymdir, int layout,
 KDEP_API int kdep_elf_symbols(const void *data, size_t len, const char *name,
 			      kdep_symfn fn, void *ctx);
 
+/* ---- .cmd files and the dependency graph (cmdfile.c graph.c query.c) -- */
+
+/* What a line of a .cmd file says about its target (formats in cmdfile.c). */
+enum kdep_cmdkind {
+	KDEP_CMD_CMDLINE, /* cmd_T or savedcmd_T: the command line */
+	KDEP_CMD_SOURCE,  /* source_T */
+	KDEP_CMD_DEP,     /* a file listed in deps_T */
+	KDEP_CMD_STAMP,   /* a $(wildcard X) in deps_T: a config stamp */
+	KDEP_CMD_KSYM,    /* a $(wildcard X) in ksymdeps_T: a ksym stamp */
+	KDEP_CMD_EXTRA,   /* a prerequisite of another "T: ..." rule */
+};
+
+struct kdep_cmdent {
+	int kind;           /* enum kdep_cmdkind */
+	const char *target; /* T, tlen bytes, not NUL-terminated */
+	size_t tlen;
+	const char *s;      /* the value or path, len bytes, not terminated */
+	size_t len;
+	int wildcard;       /* EXTRA: inside $(wildcard ...) */
+	unsigned line;
+};
+typedef int (*kdep_cmdfn)(void *ctx, const struct kdep_cmdent *e);
+
+/*
+ * Read the .cmd text data[0..len) (file names it in messages), calling
+ * fn for each entry in order; a non-zero return from fn stops and is
+ * returned.  A malformed file (a line that is none of the forms, a NUL
+ * byte, a deps_ block without its end or rule) is KDEP_EDATA
+ * "FILE:LINE: what" - after fn has seen the entries before it.
+ */
+KDEP_API int kdep_cmdparse(const char *file, const char *data, size_t len,
+			   kdep_cmdfn fn, void *ctx);
+
+/*
+ * A build's dependency graph: every path once (an integer id), every
+ * target with what it was built from.  Loaded from the .cmd files of a
+ * build folder, kept compact (graph.c says how).
+ */
+struct kdep_graph;
+
+/* Receives a one-line warning, e.g. for a .cmd file that was skipped. */
+typedef void (*kdep_warnfn)(void *ctx, const char *msg);
+
+/*
+ * A graph whose paths are relative to root (string; NULL or "" for the
+ * current folder), as kbuild writes them from the build folder.
+ */
+KDEP_API struct kdep_graph *kdep_graph_new(const char *root);
+KDEP_API void kdep_graph_free(struct kdep_graph *g);
+/*
+ * Add the targets of one .cmd text (file names it); all or nothing: a
+ * malformed file adds nothing and is KDEP_EDATA "FILE:LINE: what".
+ */
+KDEP_API int kdep_graph_addcmd(struct kdep_graph *g, const char *file,
+			       const char *data, size_t len);
+/*
+ * Add every .cmd file (".NAME.cmd") under the graph's root, in name
+ * order, without following symbolic links.  A malformed or unreadable
+ * .cmd file is skipped with a warning to warn (may be NULL); a folder
+ * that cannot be listed is an error.  Returns the number of files added.
+ */
+KDEP_API int kdep_graph_load(struct kdep_graph *g, kdep_warnfn warn,
+			     void *ctx);
+
+/* Counts of what a graph holds. */
+struct kdep_graphinfo {
+	size_t cmdfiles;   /* .cmd files added */
+	size_t skipped;    /* .cmd files skipped as malformed or unreadable */
+	uint64_t cmdbytes; /* bytes of .cmd text read (added or not) */
+	size_t targets;    /* every target with a cmd_ line or a block */
+	size_t paths;      /* distinct paths */
+	size_t edges;      /* target -> path, each pair once */
+};
+KDEP_API void kdep_graph_info(const struct kdep_graph *g,
+			      struct kdep_graphinfo *gi);
+
+/* A target as the graph has it (pointers valid until the graph is freed). */
+struct kdep_target {
+	const char *name;    /* string */
+	const char *source;  /* string, or NULL without source_ */
+	const char *cmdfile; /* the .cmd file it came from */
+	int hascmd;          /* it had a cmd_/savedcmd_ line */
+	size_t ndeps;        /* distinct paths it depends on */
+};
+
+/* Target number i (0 <= i < targets), in the order they were added. */
+KDEP_API int kdep_graph_target(const struct kdep_graph *g, size_t i,
+			       struct kdep_target *t);
+/* The number of the target called name (string), or -1. */
+KDEP_API long kdep_graph_findtarget(const struct kdep_graph *g,
+				    const char *name);
+
+enum kdep_pathkind {
+	KDEP_PATH_FILE,   /* a file a compile read (source or header) */
+	KDEP_PATH_CONFIG, /* a config stamp, include/config/... */
+	KDEP_PATH_KSYM,   /* a ksym stamp, include/ksym/... */
+	KDEP_PATH_OTHER,  /* another $(wildcard) prerequisite */
+};
+/*
+ * Call fn(ctx, path, len, kind) for each path target i depends on, each
+ * once, in the order first listed (source first).
+ */
+typedef int (*kdep_pathfn)(void *ctx, const char *path, size_t len, int kind);
+KDEP_API int kdep_graph_deps(const struct kdep_graph *g, size_t i,
+			     kdep_pathfn fn, void *ctx);
+
+/* Output switches for the queries below. */
+enum {
+	KDEP_OUT_JSON = 1,  /* JSON instead of text */
+	KDEP_OUT_COUNT = 2, /* impact: the count only */
+};
+
+/*
+ * kdep impact: the targets that would be rebuilt if any of what[0..n)
+ * changed - a path as the .cmd files spell it, or a CONFIG_NAME (its
+ * stamp in either layout) - the targets that list it, and the targets
+ * that list those, and so on; sorted, appended to out as text (one per
+ * line, then "N targets") or JSON.  A name no .cmd file lists is
+ * KDEP_EDATA.  Returns the count.
+ */
+KDEP_API long kdep_impact(struct kdep_graph *g, const char *const *what,
+			  size_t n, int flags, struct kdep_buf *out);
+
+/*
+ * kdep stats / kdep report: the dependency-hell figures of a graph.
+ * File sizes are stat()ed under the root once per distinct path (a
+ * missing file counts 0 bytes).
+ */
+struct kdep_statrow {
+	const char *name; /* a path, a CONFIG_ name or an object (string) */
+	size_t n;         /* headers: fan-in; configs: users; objects: headers */
+	uint64_t size;    /* headers: bytes; objects: bytes read */
+	uint64_t cost;    /* headers: fan-in x size */
+	uint64_t rebuild; /* headers: bytes the users read, to rebuild them */
+};
+
+struct kdep_stats {
+	struct kdep_graphinfo info;
+	size_t objects; /* targets with a source_ or deps_ list */
+	size_t headers; /* distinct files listed, sources not counted */
+	size_t configs; /* distinct CONFIG symbols listed */
+	/* per object: headers (median, 90th percentile, max) */
+	size_t hdrmed, hdrp90, hdrmax;
+	/* per object: header bytes read (median, p90, max) */
+	uint64_t bytesmed, bytesp90, bytesmax;
+	uint64_t hdrbytes;  /* header bytes read by the whole build */
+	uint64_t allbytes;  /* sources and headers: what compiles read */
+	uint64_t srcbytes;  /* sources alone */
+	/* all rows, sorted: headers by cost (ties: fan-in, name), by
+	   fan-in; configs by users; objects by headers (then bytes) */
+	struct kdep_statrow *bycost, *byfanin, *configrows, *objectrows;
+	size_t nheaders, nconfigs, nobjects;
+	size_t *hist;       /* objects with hdr count in [i*width, (i+1)*width) */
+	size_t nhist, histwidth;
+	struct kdep_buf names; /* private: names made for the rows */
+};
+
+KDEP_API int kdep_stats(struct kdep_graph *g, struct kdep_stats *st);
+KDEP_API void kdep_stats_free(struct kdep_stats *st);
+/* The stats as text tables (top rows of each list) or JSON, to out. */
+KDEP_API int kdep_stats_print(const struct kdep_stats *st, size_t top,
+			      int flags, struct kdep_buf *out);
+/*
+ * One self-contained HTML5 page (report.c): the stats, a histogram of
+ * headers per object, the top headers by rebuild cost as bars (inline
+ * SVG) and every header in a table; no script is needed to read it.
+ * title (string) heads it.
+ */
+KDEP_API int kdep_report_html(const struct kdep_stats *st, size_t top,
+			      const char *title, struct kdep_buf *out);
+
+/*
+ * kdep why: why target (string, relative to the current folder, which is
+ * the build folder) would be rebuilt now, one "target: reason" line per
+ * reason to fn.  With a usable content-hash record, kdep_check() decides
+ * from it, given what make would find newer (how = "record"); reasons:
+ * "PATH content changed", "PATH config value changed: y -> n", "PATH
+ * appeared", "PATH is a new prerequisite ...", "command line changed"
+ * (against the .cmd file's), "missing".  Without one the mtimes of its
+ * .cmd file's prerequisites decide, as make compares them (how =
+ * "mtime: no record", "mtime: RECORD is corrupt", ...).  how (replaced)
+ * is set before fn hears a reason.  1 if it would be rebuilt, 0 if not,
+ * < 0 on error (a target without a .cmd file: KDEP_EIO naming it).
+ */
+KDEP_API int kdep_why(struct kdep_checker *c, const char *target,
+		      kdep_reasonfn fn, void *ctx, struct kdep_buf *how);
+
 /* ---- hashing (hash.c) ----------------------------------------------------- */
 
 /* XXH64 (xxHash 64-bit, seed 0 unless given), per its published spec. */

@@ -9,6 +9,10 @@
  *	kdep sync-config [-v] [--layout=flat|split] [--dir=DIR]
  *	                 [--autoconf=FILE] CONFIGFILE
  *	kdep cc [options] -- COMPILER ARGS...
+ *	kdep why [-C DIR] TARGET...
+ *	kdep impact [-C DIR] [--count] [--json] PATH|CONFIG_NAME...
+ *	kdep stats [-C DIR] [--top=N] [--json]
+ *	kdep report [-C DIR] [--top=N] [--title=TEXT] -o FILE.html
  *
  * Each command is argument handling over one library call.
  */
@@ -36,6 +40,10 @@ static const char usage[] =
 	"       kdep cc [--config-dir=DIR] [--layout=flat|split] [--prefix=P]\n"
 	"               [--autoconf=NAME] [--depfile=FILE] [--cache=DIR]\n"
 	"               -- COMPILER ARGS...\n"
+	"       kdep why [-C DIR] TARGET...\n"
+	"       kdep impact [-C DIR] [--count] [--json] PATH|CONFIG_NAME...\n"
+	"       kdep stats [-C DIR] [--top=N] [--json]\n"
+	"       kdep report [-C DIR] [--top=N] [--title=TEXT] -o FILE.html\n"
 	"       kdep --help | --version\n";
 
 static const char help[] =
@@ -75,6 +83,17 @@ static const char help[] =
 	"             empty, dated 1970.  --cache keeps scans in DIR.  A\n"
 	"             depfile that cannot be rewritten is left as it was, with\n"
 	"             a warning.\n"
+	"\n"
+	"The rest read the .cmd files of the build folder DIR (default .):\n"
+	"why          why each TARGET would be rebuilt now, one line per\n"
+	"             reason: from its content-hash record if it has one, else\n"
+	"             from mtimes as make decides.  Exit 0 if none would be,\n"
+	"             1 if any would.\n"
+	"impact       the targets a change to any PATH (a header, a source) or\n"
+	"             CONFIG_NAME would rebuild, and their count.\n"
+	"stats        objects, headers per object, bytes read, the headers\n"
+	"             that cost most, the CONFIG symbols used most.\n"
+	"report       the same as one self-contained HTML page with charts.\n"
 	"\n"
 	"Exit status: 0 ok; 1 bad data (a bad symbol name, a malformed\n"
 	".config), or for stale a stale target; 2 usage, unreadable or\n"
@@ -531,6 +550,159 @@ static int cmdcc(int argc, char **argv)
 	return 0;
 }
 
+static void warn(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "kdep: warning: %s\n", msg);
+}
+
+/* The graph of the .cmd files under dir (NULL: the current folder). */
+static struct kdep_graph *load(const char *root)
+{
+	struct kdep_graph *g = kdep_graph_new(root);
+	int e;
+
+	if (!g)
+		die(KDEP_ENOMEM);
+	if ((e = kdep_graph_load(g, warn, NULL)) < 0)
+		die(e);
+	return g;
+}
+
+/*
+ * Options the graph commands share: -C DIR (the build folder; paths on
+ * the command line stay relative to where kdep was started but the
+ * targets of why), --top=N, --json, --count, --title=, -o FILE.
+ */
+static const char *dir;
+
+static int graphopts(int argc, char **argv, int *flags, size_t *top,
+		     const char **title, const char **out)
+{
+	const char *v;
+	char *end;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-C") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (flags && strcmp(argv[i], "--json") == 0)
+			*flags |= KDEP_OUT_JSON;
+		else if (flags && !top && strcmp(argv[i], "--count") == 0)
+			*flags |= KDEP_OUT_COUNT;
+		else if (top && (v = optval(argv[i], "--top"))) {
+			*top = strtoul(v, &end, 10);
+			if (!*v || *end)
+				badusage();
+		} else if (title && (v = optval(argv[i], "--title")))
+			*title = v;
+		else if (out && strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			*out = argv[++i];
+		else if (strcmp(argv[i], "--") == 0 && ++i)
+			break;
+		else
+			badusage();
+	}
+	return i;
+}
+
+static void printwhy(void *ctx, const char *target, const char *reason)
+{
+	(void)target;
+	printf("%s [%s]\n", reason, ((struct kdep_buf *)ctx)->data);
+}
+
+static int cmdwhy(int argc, char **argv)
+{
+	struct kdep_buf how = {0};
+	struct kdep_checker *c;
+	int i = graphopts(argc, argv, NULL, NULL, NULL, NULL), any = 0;
+
+	if (i == argc)
+		badusage();
+	if (dir && chdir(dir) < 0) {
+		fprintf(stderr, "kdep: %s: %s\n", dir, strerror(errno));
+		exit(2);
+	}
+	if (!(c = kdep_checker_new(0)))
+		die(KDEP_ENOMEM);
+	for (; i < argc; i++) {
+		int r;
+
+		/* reasons print with how, which kdep_why sets first */
+		if ((r = kdep_why(c, argv[i], printwhy, &how, &how)) < 0)
+			die(r);
+		if (!r)
+			printf("%s: up to date [%s]\n", argv[i], how.data);
+		any |= r;
+	}
+	kdep_buffree(&how);
+	kdep_checker_free(c);
+	return flushout(any);
+}
+
+static int cmdimpact(int argc, char **argv)
+{
+	struct kdep_buf b = {0};
+	struct kdep_graph *g;
+	int flags = 0, i = graphopts(argc, argv, &flags, NULL, NULL, NULL);
+	long r;
+
+	if (i == argc)
+		badusage();
+	g = load(dir);
+	if ((r = kdep_impact(g, (const char *const *)argv + i,
+			     (size_t)(argc - i), flags, &b)) < 0)
+		die((int)r);
+	fwrite(b.data, 1, b.len, stdout);
+	kdep_buffree(&b);
+	kdep_graph_free(g);
+	return flushout(0);
+}
+
+static int cmdstats(int argc, char **argv)
+{
+	struct kdep_buf b = {0};
+	struct kdep_stats st;
+	struct kdep_graph *g;
+	size_t top = 10;
+	int flags = 0, e;
+
+	if (graphopts(argc, argv, &flags, &top, NULL, NULL) != argc)
+		badusage();
+	g = load(dir);
+	if ((e = kdep_stats(g, &st)) < 0 ||
+	    (e = kdep_stats_print(&st, top, flags, &b)) < 0)
+		die(e);
+	fwrite(b.data, 1, b.len, stdout);
+	kdep_buffree(&b);
+	kdep_stats_free(&st);
+	kdep_graph_free(g);
+	return flushout(0);
+}
+
+static int cmdreport(int argc, char **argv)
+{
+	struct kdep_buf b = {0};
+	struct kdep_stats st;
+	struct kdep_graph *g;
+	const char *title = "kdep report", *out = NULL;
+	size_t top = 20;
+	int e;
+
+	if (graphopts(argc, argv, NULL, &top, &title, &out) != argc || !out)
+		badusage();
+	g = load(dir);
+	if ((e = kdep_stats(g, &st)) < 0 ||
+	    (e = kdep_report_html(&st, top, title, &b)) < 0 ||
+	    (e = kdep_writefile(out, b.data, b.len, 0644)) < 0)
+		die(e);
+	kdep_buffree(&b);
+	kdep_stats_free(&st);
+	kdep_graph_free(g);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -542,6 +714,10 @@ static const struct {
 	{"stamp-path", cmdstamppath},
 	{"sync-config", cmdsyncconfig},
 	{"cc", cmdcc},
+	{"why", cmdwhy},
+	{"impact", cmdimpact},
+	{"stats", cmdstats},
+	{"report", cmdreport},
 };
 
 int main(int argc, char **argv)
