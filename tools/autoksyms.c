@@ -41,6 +41,8 @@ static const char help[] =
 	"  --layout=flat|split stamp layout (split: Linux < 5.15)\n"
 	"  --ksym-dir=DIR      stamp folder (default include/ksym)\n"
 	"  --max-passes=N      fail if pass N+1 still changes the list (8)\n"
+	"  --also=WORD         add WORD to the rebuild command (repeatable);\n"
+	"                      Linux 6.1 wants --also=vmlinux.a, see README\n"
 	"  --help, --version\n"
 	"\n"
 	"Exit status: 0 ok, 1 bad input, write error or no convergence,\n"
@@ -52,6 +54,8 @@ struct opts {
 	struct kdep_autoksyms a;
 	const char *gen, *ksymdeps;
 	int modorder, shell;
+	char **also; /* words added to the rebuild command */
+	int nalso;
 	long maxpasses;
 	int trace, quiet;
 };
@@ -138,6 +142,8 @@ static int parse(int argc, char *argv[], struct opts *o)
 			o->a.modverdir = v;
 		} else if ((v = optval(argc, argv, &i, "--ksym-dir"))) {
 			o->a.ksymdir = v;
+		} else if ((v = optval(argc, argv, &i, "--also"))) {
+			o->also[o->nalso++] = (char *)v;
 		} else if ((v = optval(argc, argv, &i, "--max-passes"))) {
 			o->maxpasses = number(v, "--max-passes");
 		} else if ((v = optval(argc, argv, &i, "--layout"))) {
@@ -227,31 +233,41 @@ static void tracestamps(const struct opts *o, const struct kdep_ksymplan *p)
 	kdep_buffree(&path);
 }
 
-/* One argument: split on blanks, as the unquoted `exec $@` did. */
-static char **command(int argc, char *argv[])
+/*
+ * One argument: split on blanks, as the unquoted `exec $@` did; several
+ * are used as given.  The --also words follow, unless there is no
+ * command at all.
+ */
+static char **command(const struct opts *o, int argc, char *argv[])
 {
+	size_t cap = (size_t)o->nalso + 2;
 	char **v, *s;
-	int n = 0;
+	int n = 0, i;
 
-	if (argc != 1)
-		return argv;
-	v = calloc(strlen(argv[0]) / 2 + 2, sizeof(*v));
+	cap += argc == 1 ? strlen(argv[0]) / 2 + 1 : (size_t)argc;
+	v = calloc(cap, sizeof(*v));
 	if (!v)
 		die(KDEP_ENOMEM);
-	for (s = strtok(argv[0], " \t\n"); s; s = strtok(NULL, " \t\n"))
-		v[n++] = s;
+	if (argc == 1) {
+		for (s = strtok(argv[0], " \t\n"); s; s = strtok(NULL, " \t\n"))
+			v[n++] = s;
+	} else {
+		for (i = 0; i < argc; i++)
+			v[n++] = argv[i];
+	}
+	for (i = 0; n > 0 && i < o->nalso; i++)
+		v[n++] = o->also[i];
 	v[n] = NULL;
 	return v;
 }
 
 static int run(const struct opts *o, int argc, char *argv[], long pass)
 {
-	char **cmd = command(argc, argv), num[32];
+	char **cmd = command(o, argc, argv), num[32];
 	int i, e;
 
 	if (!cmd[0]) {
-		if (cmd != argv)
-			free(cmd);
+		free(cmd);
 		return 0; /* `exec` with no words does nothing */
 	}
 	snprintf(num, sizeof(num), "%ld", pass);
@@ -268,8 +284,7 @@ static int run(const struct opts *o, int argc, char *argv[], long pass)
 	e = errno;
 	fprintf(stderr, "autoksyms: cannot run '%s': %s\n", cmd[0],
 		strerror(e));
-	if (cmd != argv)
-		free(cmd);
+	free(cmd);
 	return e == ENOENT ? 127 : 126;
 }
 
@@ -362,6 +377,9 @@ int main(int argc, char *argv[])
 	int i, e;
 
 	memset(&o, 0, sizeof(o));
+	/* at most one --also per argument */
+	if (!(o.also = calloc((size_t)argc, sizeof(*o.also))))
+		die(KDEP_ENOMEM);
 	o.a.modorder = "modules.order";
 	o.a.abs_srctree = getenv("abs_srctree");
 	o.maxpasses = 8;

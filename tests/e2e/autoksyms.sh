@@ -72,6 +72,29 @@ rm -f "$REC_LOG"
 run "$tmp/rec" "one  two" three
 expect_file "$REC_LOG" "[one  two][three] pass=1"
 
+test_ "--also adds its words to the split command, in order"
+rm -f "$REC_LOG"
+run --also=vmlinux_o --also x "$tmp/rec  one"
+expect_rc 0
+expect_file "$REC_LOG" "[one][vmlinux_o][x] pass=1"
+
+test_ "--also adds its words after several arguments"
+rm -f "$REC_LOG"
+run --also=vmlinux_o "$tmp/rec" "one  two"
+expect_file "$REC_LOG" "[one  two][vmlinux_o] pass=1"
+
+test_ "--also runs nothing when the list did not change"
+run "$tmp/rec"
+rm -f "$REC_LOG"
+run --also=vmlinux_o "$tmp/rec"
+expect_rc 0
+[ ! -e "$REC_LOG" ] || fail "the command ran: $(cat "$REC_LOG")"
+
+test_ "--also alone is no command"
+run --also=vmlinux_o --
+expect_rc 0
+expect_file include/ksym/printk "__KSYM_printk 1"
+
 test_ "no change: only CHK and no command"
 run "$tmp/rec"
 rm -f "$REC_LOG"
