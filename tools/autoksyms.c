@@ -42,7 +42,7 @@ static const char help[] =
 	"  --ksym-dir=DIR      stamp folder (default include/ksym)\n"
 	"  --max-passes=N      fail if pass N+1 still changes the list (8)\n"
 	"  --also=WORD         add WORD to the rebuild command (repeatable);\n"
-	"                      Linux 6.1 wants --also=vmlinux.a, see README\n"
+	"                      Linux 6.1 wants --also=vmlinux_o, see README\n"
 	"  --help, --version\n"
 	"\n"
 	"Exit status: 0 ok, 1 bad input, write error or no convergence,\n"
