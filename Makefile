@@ -112,6 +112,11 @@ demo: all
 compat: all
 	$(Q)bash tests/compat/run
 
+# autoksyms against the kernel's scripts on a real 6.1 TRIM_UNUSED_KSYMS
+# build (two kernel builds, some 30 minutes on 2 cores; not in check).
+compat-autoksyms: all
+	$(Q)bash tests/compat/autoksyms-real
+
 bench: all
 	$(Q)bash tests/bench/run
 
@@ -150,5 +155,5 @@ clean:
 	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
-.PHONY: all check criterion demo compat bench bench-launcher bench-insight stress fuzz install clean
+.PHONY: all check criterion demo compat compat-autoksyms bench bench-launcher bench-insight stress fuzz install clean
 .DELETE_ON_ERROR:

@@ -24,7 +24,8 @@
 static const char usage[] =
 	"Usage: autoksyms [options] [--] REBUILD-COMMAND...\n"
 	"       autoksyms [options] --gen FILE\n"
-	"       autoksyms [options] --ksymdeps OBJ\n";
+	"       autoksyms [options] --ksymdeps OBJ\n"
+	"       autoksyms [options] --shell SCRIPT [ARG]...\n";
 
 static const char help[] =
 	"Update include/generated/autoksyms.h and the ksym stamps of the\n"
@@ -34,19 +35,27 @@ static const char help[] =
 	"  --gen FILE          just write the header FILE (gen_autoksyms.sh)\n"
 	"  --modorder          with --gen: also read modules.order\n"
 	"  --ksymdeps OBJ      print OBJ's ksymdeps_ block (gen_ksymdeps.sh)\n"
+	"  --shell SCRIPT ...  stand in for kbuild's $(CONFIG_SHELL): run the\n"
+	"                      three scripts above ourselves, any other with sh\n"
 	"  --modverdir DIR     Linux 4.14: read DIR/*.mod, not modules.order\n"
 	"  --layout=flat|split stamp layout (split: Linux < 5.15)\n"
 	"  --ksym-dir=DIR      stamp folder (default include/ksym)\n"
 	"  --max-passes=N      fail if pass N+1 still changes the list (8)\n"
+	"  --also=WORD         add WORD to the rebuild command (repeatable);\n"
+	"                      Linux 6.1 wants --also=vmlinux_o, see README\n"
 	"  --help, --version\n"
 	"\n"
 	"Exit status: 0 ok, 1 bad input, write error or no convergence,\n"
-	"2 unreadable file, 126/127 the command cannot be run.\n";
+	"2 unreadable file, 126/127 the command cannot be run.\n"
+	"\n"
+	"In a kernel tree: make CONFIG_SHELL='autoksyms --shell' ...\n";
 
 struct opts {
 	struct kdep_autoksyms a;
 	const char *gen, *ksymdeps;
-	int modorder;
+	int modorder, shell;
+	char **also; /* words added to the rebuild command */
+	int nalso;
 	long maxpasses;
 	int trace, quiet;
 };
@@ -120,6 +129,9 @@ static int parse(int argc, char *argv[], struct opts *o)
 		} else if (strcmp(a, "--version") == 0) {
 			printf("autoksyms (libkdep) %s\n", KDEP_VERSION);
 			exit(0);
+		} else if (strcmp(a, "--shell") == 0) {
+			o->shell = 1;
+			return i + 1; /* the rest is a shell's command line */
 		} else if (strcmp(a, "--modorder") == 0) {
 			o->modorder = 1;
 		} else if ((v = optval(argc, argv, &i, "--gen"))) {
@@ -130,6 +142,8 @@ static int parse(int argc, char *argv[], struct opts *o)
 			o->a.modverdir = v;
 		} else if ((v = optval(argc, argv, &i, "--ksym-dir"))) {
 			o->a.ksymdir = v;
+		} else if ((v = optval(argc, argv, &i, "--also"))) {
+			o->also[o->nalso++] = (char *)v;
 		} else if ((v = optval(argc, argv, &i, "--max-passes"))) {
 			o->maxpasses = number(v, "--max-passes");
 		} else if ((v = optval(argc, argv, &i, "--layout"))) {
@@ -219,31 +233,41 @@ static void tracestamps(const struct opts *o, const struct kdep_ksymplan *p)
 	kdep_buffree(&path);
 }
 
-/* One argument: split on blanks, as the unquoted `exec $@` did. */
-static char **command(int argc, char *argv[])
+/*
+ * One argument: split on blanks, as the unquoted `exec $@` did; several
+ * are used as given.  The --also words follow, unless there is no
+ * command at all.
+ */
+static char **command(const struct opts *o, int argc, char *argv[])
 {
+	size_t cap = (size_t)o->nalso + 2;
 	char **v, *s;
-	int n = 0;
+	int n = 0, i;
 
-	if (argc != 1)
-		return argv;
-	v = calloc(strlen(argv[0]) / 2 + 2, sizeof(*v));
+	cap += argc == 1 ? strlen(argv[0]) / 2 + 1 : (size_t)argc;
+	v = calloc(cap, sizeof(*v));
 	if (!v)
 		die(KDEP_ENOMEM);
-	for (s = strtok(argv[0], " \t\n"); s; s = strtok(NULL, " \t\n"))
-		v[n++] = s;
+	if (argc == 1) {
+		for (s = strtok(argv[0], " \t\n"); s; s = strtok(NULL, " \t\n"))
+			v[n++] = s;
+	} else {
+		for (i = 0; i < argc; i++)
+			v[n++] = argv[i];
+	}
+	for (i = 0; n > 0 && i < o->nalso; i++)
+		v[n++] = o->also[i];
 	v[n] = NULL;
 	return v;
 }
 
 static int run(const struct opts *o, int argc, char *argv[], long pass)
 {
-	char **cmd = command(argc, argv), num[32];
+	char **cmd = command(o, argc, argv), num[32];
 	int i, e;
 
 	if (!cmd[0]) {
-		if (cmd != argv)
-			free(cmd);
+		free(cmd);
 		return 0; /* `exec` with no words does nothing */
 	}
 	snprintf(num, sizeof(num), "%ld", pass);
@@ -260,8 +284,7 @@ static int run(const struct opts *o, int argc, char *argv[], long pass)
 	e = errno;
 	fprintf(stderr, "autoksyms: cannot run '%s': %s\n", cmd[0],
 		strerror(e));
-	if (cmd != argv)
-		free(cmd);
+	free(cmd);
 	return e == ENOENT ? 127 : 126;
 }
 
@@ -300,6 +323,53 @@ static int adjust(const struct opts *o, int argc, char *argv[])
 	return run(o, argc, argv, pass);
 }
 
+static int isscript(const char *path, const char *name)
+{
+	const char *b = strrchr(path, '/');
+
+	return strcmp(b ? b + 1 : path, name) == 0;
+}
+
+/*
+ * --shell: kbuild runs each script as "$(CONFIG_SHELL) PATH ARGS", so with
+ * CONFIG_SHELL='autoksyms --shell' we see the script's path first.  The
+ * three we replace are known by their file name; anything else - other
+ * scripts, "-c", no argument at all - goes to sh, kbuild's default
+ * CONFIG_SHELL, with the same arguments.
+ */
+static int shell(struct opts *o, int argc, char *argv[])
+{
+	char **v;
+	int i, e;
+
+	if (argc >= 1 && isscript(argv[0], "adjust_autoksyms.sh"))
+		return adjust(o, argc - 1, argv + 1);
+	if (argc >= 2 && isscript(argv[0], "gen_autoksyms.sh")) {
+		i = strcmp(argv[1], "--modorder") == 0 ? 2 : 1;
+		if (argc == i + 1) {
+			if (i == 1)
+				o->a.modorder = NULL;
+			if ((e = kdep_ksyms_gen(&o->a, argv[i])) < 0)
+				die(e);
+			return 0;
+		}
+	} else if (argc == 2 && isscript(argv[0], "gen_ksymdeps.sh")) {
+		o->ksymdeps = argv[1];
+		return ksymdeps(o);
+	}
+	if (!(v = calloc((size_t)argc + 2, sizeof(*v))))
+		die(KDEP_ENOMEM);
+	v[0] = "sh";
+	for (i = 0; i < argc; i++)
+		v[i + 1] = argv[i];
+	fflush(stdout);
+	execvp(v[0], v);
+	e = errno;
+	fprintf(stderr, "autoksyms: cannot run 'sh': %s\n", strerror(e));
+	free(v);
+	return e == ENOENT ? 127 : 126;
+}
+
 int main(int argc, char *argv[])
 {
 	struct opts o;
@@ -307,6 +377,9 @@ int main(int argc, char *argv[])
 	int i, e;
 
 	memset(&o, 0, sizeof(o));
+	/* at most one --also per argument */
+	if (!(o.also = calloc((size_t)argc, sizeof(*o.also))))
+		die(KDEP_ENOMEM);
 	o.a.modorder = "modules.order";
 	o.a.abs_srctree = getenv("abs_srctree");
 	o.maxpasses = 8;
@@ -320,6 +393,11 @@ int main(int argc, char *argv[])
 	}
 	if (o.a.modverdir)
 		o.a.modorder = NULL;
+	if (o.shell) {
+		if (o.gen || o.ksymdeps)
+			badusage();
+		return shell(&o, argc - i, argv + i);
+	}
 	if (o.ksymdeps) {
 		if (i != argc)
 			badusage();

@@ -72,6 +72,29 @@ rm -f "$REC_LOG"
 run "$tmp/rec" "one  two" three
 expect_file "$REC_LOG" "[one  two][three] pass=1"
 
+test_ "--also adds its words to the split command, in order"
+rm -f "$REC_LOG"
+run --also=vmlinux_o --also x "$tmp/rec  one"
+expect_rc 0
+expect_file "$REC_LOG" "[one][vmlinux_o][x] pass=1"
+
+test_ "--also adds its words after several arguments"
+rm -f "$REC_LOG"
+run --also=vmlinux_o "$tmp/rec" "one  two"
+expect_file "$REC_LOG" "[one  two][vmlinux_o] pass=1"
+
+test_ "--also runs nothing when the list did not change"
+run "$tmp/rec"
+rm -f "$REC_LOG"
+run --also=vmlinux_o "$tmp/rec"
+expect_rc 0
+[ ! -e "$REC_LOG" ] || fail "the command ran: $(cat "$REC_LOG")"
+
+test_ "--also alone is no command"
+run --also=vmlinux_o --
+expect_rc 0
+expect_file include/ksym/printk "__KSYM_printk 1"
+
 test_ "no change: only CHK and no command"
 run "$tmp/rec"
 rm -f "$REC_LOG"
@@ -305,6 +328,42 @@ k.o: \$(ksymdeps_k.o)
 
 \$(ksymdeps_k.o):"
 fi
+
+# ---- --shell: CONFIG_SHELL='autoksyms --shell' -----------------------------------------
+test_ "--shell runs adjust_autoksyms.sh's work with its arguments"
+rm -f "$REC_LOG"
+run --shell /k/scripts/adjust_autoksyms.sh "$tmp/rec  one"
+expect_rc 0
+expect_out "  CHK     include/generated/autoksyms.h
+  KSYMS   symbols: before=0, after=1, changed=1
+  UPD     include/generated/autoksyms.h"
+expect_file "$REC_LOG" "[one] pass=1"
+expect_file include/ksym/printk "__KSYM_printk 1"
+
+test_ "--shell runs gen_autoksyms.sh's work, with and without --modorder"
+run --shell /k/scripts/gen_autoksyms.sh g.h
+expect_rc 0
+expect_file g.h "$(printf %s "$hdr")"
+run --shell /k/scripts/gen_autoksyms.sh --modorder g.h
+expect_file g.h "$hdr
+#define __KSYM_printk 1"
+
+test_ "--shell runs gen_ksymdeps.sh's work"
+printf 'not an object\n' > t.o
+run --shell /k/scripts/gen_ksymdeps.sh t.o
+[ "$rc" != 0 ] || fail "a text file passed as an object"
+grep -q 't.o' "$tmp/err" || fail "stderr does not name t.o: $(cat "$tmp/err")"
+
+test_ "--shell hands any other script to sh with its arguments"
+printf 'echo "[$0][$1][$2]"; exit 3\n' > other.sh
+run --shell ./other.sh "a b" c
+expect_rc 3
+expect_out "[./other.sh][a b][c]"
+
+test_ "--shell hands -c to sh"
+run --shell -c 'echo "$1"' sh gen_autoksyms.sh
+expect_rc 0
+expect_out "gen_autoksyms.sh"
 
 # ---- usage ---------------------------------------------------------------------------
 test_ "an unknown option is a usage error"
