@@ -115,6 +115,10 @@ bench: all
 bench-launcher: all
 	$(Q)bash tests/bench/launcher
 
+# Real kernel builds, upstream and content mode side by side (not in check).
+kbuild-check: all
+	$(Q)KDEP_TOP=$(CURDIR) bash tests/kbuild/run
+
 stress: all
 	$(Q)KDEP_TOP=$(CURDIR) bash tests/stress/run
 
@@ -143,5 +147,5 @@ clean:
 	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
-.PHONY: all check criterion demo compat bench bench-launcher stress fuzz install clean
+.PHONY: all check criterion demo compat bench bench-launcher kbuild-check stress fuzz install clean
 .DELETE_ON_ERROR:
