@@ -127,6 +127,10 @@ bench-launcher: all
 bench-insight: all
 	$(Q)KDEP_TOP=$(CURDIR) bash tests/bench/insight.sh
 
+# Real kernel builds, upstream and content mode side by side (not in check).
+kbuild-check: all
+	$(Q)KDEP_TOP=$(CURDIR) bash tests/kbuild/run
+
 stress: all
 	$(Q)KDEP_TOP=$(CURDIR) bash tests/stress/run
 
@@ -155,5 +159,5 @@ clean:
 	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
-.PHONY: all check criterion demo compat compat-autoksyms bench bench-launcher bench-insight stress fuzz install clean
+.PHONY: all check criterion demo compat compat-autoksyms bench bench-launcher bench-insight kbuild-check stress fuzz install clean
 .DELETE_ON_ERROR:
