@@ -15,7 +15,11 @@
  *
  *	newer-prereqs   asks the loaded kdep.so: $(kdep-newer $@,...)
  *	cmd_and_fixdep  the tree's own definition, with our fixdep (and
- *	                --record) in place of scripts/basic/fixdep
+ *	                --record) in place of scripts/basic/fixdep; the
+ *	                record also keeps objtool by content where the
+ *	                object uses it (kbuild appends that dependency to
+ *	                the .cmd file after fixdep ran, so no depfile has
+ *	                it, and tools/ relinks it, same bytes, by mtime)
  *
  * The second is taken from the tree's scripts/Kbuild.include at run time,
  * so it matches the tree; nothing of the kernel is kept here.
@@ -121,7 +125,9 @@ static int fixdepline(struct kdep_buf *out, const char *file, const char *s,
 		if (kdep_bufadd(out, s, (size_t)(hit - s)) < 0 ||
 		    kdep_bufprintf(out,
 				   "%s --record "
-				   "--kernel=$(VERSION).$(PATCHLEVEL) ",
+				   "--kernel=$(VERSION).$(PATCHLEVEL) "
+				   "$(addprefix --input=,$(if "
+				   "$(objtool-enabled),$(wildcard $(objtool)))) ",
 				   fixdep) < 0)
 			return KDEP_ENOMEM;
 		s = hit + n;

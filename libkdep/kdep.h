@@ -352,6 +352,12 @@ KDEP_API int kdep_record_seen(void *ctx, const struct kdep_seen *s);
 KDEP_API int kdep_record_write(struct kdep_record *r);
 KDEP_API void kdep_record_free(struct kdep_record *r);
 /*
+ * Record one more input of the target by content (string path): a
+ * prerequisite the depfile does not list, such as the tool a rule runs.
+ * A missing file is recorded absent.
+ */
+KDEP_API int kdep_record_input(struct kdep_record *r, const char *path);
+/*
  * Remove target's record, if any: a target built without one must not
  * be vouched for by a record of an older build.
  */

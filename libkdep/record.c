@@ -121,6 +121,22 @@ int kdep_recordpath(struct kdep_buf *out, const char *target)
 	return 0;
 }
 
+int kdep_record_input(struct kdep_record *r, const char *path)
+{
+	struct kdep_seen s = {.kind = KDEP_SEEN_DEP, .path = path};
+	struct stat st;
+	uint64_t h;
+
+	if (kdep_hashfile(path, &h, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			s.unreadable = 1;
+	} else {
+		s.st = &st;
+		s.hash = h;
+	}
+	return kdep_record_seen(r, &s);
+}
+
 int kdep_record_remove(const char *target)
 {
 	struct kdep_buf path = {0};

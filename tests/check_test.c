@@ -1225,7 +1225,9 @@ Test(check, kbuildmk_hooks_newer_prereqs_and_fixdep)
 			 "\noverride cmd_and_fixdep =          \\\n"
 			 "\t$(cmd);                  \\\n"
 			 "\t/opt/k/fixdep --record "
-			 "--kernel=$(VERSION).$(PATCHLEVEL) $(depfile) $@ "
+			 "--kernel=$(VERSION).$(PATCHLEVEL) "
+			 "$(addprefix --input=,$(if $(objtool-enabled),"
+			 "$(wildcard $(objtool)))) $(depfile) $@ "
 			 "'$(make-cmd)' > $(dot-target).cmd\n"),
 		  "%s", out.data);
 	cr_assert_null(strstr(out.data, "other"), "%s", out.data);

@@ -37,6 +37,8 @@ static const char help[] =
 	"                     by 'kdep stale' and the make plugin); also\n"
 	"                     KDEP_RECORD=1.  Without it, an old record of\n"
 	"                     the target is removed\n"
+	"  --input=FILE       also record FILE by content (repeatable): a\n"
+	"                     prerequisite the depfile does not list\n"
 	"  --autoconf=FILE    record CONFIG values from FILE (default:\n"
 	"                     DIR/auto.conf of --config-dir, when it exists;\n"
 	"                     without one, stamps are recorded by state)\n"
@@ -113,12 +115,14 @@ int main(int argc, char *argv[])
 	const char *kernel = NULL, *autoconf = NULL;
 	const char *cachedir = getenv("KDEP_CACHE");
 	struct kdep_cache *cache = NULL;
-	const char **prefixes;
+	const char **prefixes, **inputs;
+	int ninput = 0;
 	int i, npre = 0, extradeps = 0, record = 0, e;
 	const char *v;
 
 	prefixes = calloc((size_t)argc + 1, sizeof(*prefixes));
-	if (!prefixes)
+	inputs = calloc((size_t)argc + 1, sizeof(*inputs));
+	if (!prefixes || !inputs)
 		die(KDEP_ENOMEM);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
@@ -145,6 +149,8 @@ int main(int argc, char *argv[])
 			cachedir = v;
 		} else if ((v = optval(a, "--kernel"))) {
 			kernel = v;
+		} else if ((v = optval(a, "--input"))) {
+			inputs[ninput++] = v;
 		} else if ((v = optval(a, "--autoconf"))) {
 			autoconf = v;
 		} else if ((v = optval(a, "--compat"))) {
@@ -218,6 +224,9 @@ int main(int argc, char *argv[])
 	}
 	if ((e = kdep_fixdep(&f, &out)) < 0)
 		die(e);
+	for (int k = 0; rec && k < ninput; k++)
+		if ((e = kdep_record_input(rec, inputs[k])) < 0)
+			die(e);
 	if (ofile)
 		e = kdep_writefile(ofile, out.data, out.len, 0644);
 	else if (kdep_writeall(1, out.data, out.len) < 0)
@@ -238,5 +247,6 @@ int main(int argc, char *argv[])
 	kdep_record_free(rec);
 	kdep_cache_close(cache);
 	free(prefixes);
+	free(inputs);
 	return 0;
 }

@@ -174,4 +174,21 @@ touch a.h
 expect "without a record, make's own answer: a newer a.h counts" "a.h" \
 	"$("$top/tools/kdep" changed a.o a.h)"
 
+# --input: a prerequisite the depfile does not list (kbuild's objtool),
+# kept by content: relinked with the same bytes it changes nothing
+mkdir inp && cd inp
+printf 'tool v1\n' > tool
+echo 'int t;' > t.c
+echo 't.o: t.c' > t.d
+touch -d '-10 sec' tool t.c
+touch t.d t.o
+"$top/tools/fixdep" --compat=linux-6.3 --record --input=tool t.d t.o x > /dev/null
+sleep 0.02
+touch tool
+expect "--input: a tool touched, same bytes, is no change" "" \
+	"$("$top/tools/kdep" changed t.o tool)"
+printf 'tool v2\n' > tool
+expect "--input: a tool with new bytes is named" "tool" \
+	"$("$top/tools/kdep" changed t.o tool)"
+
 exit $fail
