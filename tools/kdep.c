@@ -492,16 +492,18 @@ static int cmdcc(int argc, char **argv)
 	struct kdep_cache *c = NULL;
 	struct kdep_buf dep = {0};
 	const char *v;
-	int i, e, status;
+	int i, e, status, ret = 0;
 
 	if (!autoconf || !prefixes)
 		die(KDEP_ENOMEM);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--") == 0 && ++i)
 			break;
-		else if (strcmp(argv[i], "--help") == 0)
+		else if (strcmp(argv[i], "--help") == 0) {
+			free(autoconf);
+			free(prefixes);
 			return showhelp();
-		else if ((v = optval(argv[i], "--config-dir")))
+		} else if ((v = optval(argv[i], "--config-dir")))
 			l.configdir = v;
 		else if ((v = optval(argv[i], "--layout")))
 			l.layout = parselayout(v);
@@ -520,17 +522,22 @@ static int cmdcc(int argc, char **argv)
 		badusage();
 	if ((e = kdep_spawn(argv + i, &status)) < 0) {
 		fprintf(stderr, "kdep: %s\n", kdep_errmsg());
-		return 127;
+		ret = 127;
+		goto done;
 	}
 	if (WIFSIGNALED(status)) {
+		free(autoconf);
+		free(prefixes);
 		signal(WTERMSIG(status), SIG_DFL);
 		raise(WTERMSIG(status));
 		return 128 + WTERMSIG(status);
 	}
-	if (WEXITSTATUS(status) != 0)
-		return WEXITSTATUS(status);
-	if (!l.depfile && (e = kdep_depfileof(argv + i, &dep)) <= 0)
-		return e < 0 ? 1 : 0; /* writes no depfile */
+	if ((ret = WEXITSTATUS(status)) != 0)
+		goto done;
+	if (!l.depfile && (e = kdep_depfileof(argv + i, &dep)) <= 0) {
+		ret = e < 0 ? 1 : 0; /* writes no depfile */
+		goto done;
+	}
 	if (!l.depfile)
 		l.depfile = dep.data;
 	l.autoconf = autoconf[0] ? autoconf : NULL;
@@ -544,10 +551,11 @@ static int cmdcc(int argc, char **argv)
 		fprintf(stderr, "kdep: warning: %s; depfile left as it was\n",
 			kdep_errmsg());
 	kdep_cache_close(c);
+done:
 	kdep_buffree(&dep);
 	free(autoconf);
 	free(prefixes);
-	return 0;
+	return ret;
 }
 
 static void warn(void *ctx, const char *msg)
