@@ -372,7 +372,8 @@ static int shell(struct opts *o, int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
-	struct opts o;
+	/* static: o.also lives as long as the program, whatever way it ends */
+	static struct opts o;
 	const char *q = getenv("quiet"), *v = getenv("KBUILD_VERBOSE");
 	int i, e;
 
