@@ -243,10 +243,28 @@ static void change(struct check *k, const char *path, enum kdep_change why,
 }
 
 /* Remember path as one the record covers (only when make named some). */
+/*
+ * A path as make names it: make drops leading "./" (kbuild writes
+ * "$(wildcard ./tools/objtool/objtool)", $? says tools/objtool/objtool).
+ */
+static const char *makename(const char *path, size_t *len)
+{
+	while (*len > 2 && path[0] == '.' && path[1] == '/') {
+		path += 2;
+		*len -= 2;
+		while (*len > 1 && *path == '/') {
+			path++;
+			--*len;
+		}
+	}
+	return path;
+}
+
 static int cover(struct check *k, const char *path, size_t len)
 {
 	if (!k->covered)
 		return 0;
+	path = makename(path, &len);
 	return kdep_nameset_add(k->covered, path, len) < 0 ? KDEP_ENOMEM : 0;
 }
 
@@ -561,8 +579,10 @@ static void unrecorded(struct check *k)
 
 	for (i = 0; i < k->q->nnewer && !k->stop; i++) {
 		const char *n = k->q->newer[i];
+		size_t len = strlen(n);
+		const char *m = makename(n, &len);
 
-		if (!kdep_nameset_has(k->covered, n, strlen(n)))
+		if (!kdep_nameset_has(k->covered, m, len))
 			change(k, n, KDEP_UNRECORDED, NULL);
 	}
 }

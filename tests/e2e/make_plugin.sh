@@ -187,8 +187,17 @@ sleep 0.02
 touch tool
 expect "--input: a tool touched, same bytes, is no change" "" \
 	"$("$top/tools/kdep" changed t.o tool)"
+expect "--input: make's name for ./tool is the same file" "" \
+	"$("$top/tools/kdep" changed t.o ./tool)"
+touch -d '-10 sec' tool
+touch t.o
+"$top/tools/fixdep" --compat=linux-6.3 --record --input=./tool t.d t.o x > /dev/null
+sleep 0.02
+touch tool
+expect "--input=./tool: make's name tool, touched, is no change" "" \
+	"$("$top/tools/kdep" changed t.o tool)"
 printf 'tool v2\n' > tool
-expect "--input: a tool with new bytes is named" "tool" \
+expect "--input: a tool with new bytes is named" "./tool" \
 	"$("$top/tools/kdep" changed t.o tool)"
 
 exit $fail
