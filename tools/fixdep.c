@@ -134,10 +134,12 @@ int main(int argc, char *argv[])
 			fputs(usage, stdout);
 			fputs(help, stdout);
 			free(prefixes);
+			free(inputs);
 			return flushout();
 		} else if (strcmp(a, "--version") == 0) {
 			printf("fixdep (libkdep) %s\n", KDEP_VERSION);
 			free(prefixes);
+			free(inputs);
 			return flushout();
 		} else if (strcmp(a, "--record") == 0) {
 			record = 1;

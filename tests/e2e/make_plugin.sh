@@ -16,6 +16,12 @@ if [ ! -f "$top/kdep.so" ]; then
 	echo "make_plugin: kdep.so not built (no gnumake.h?)" >&2
 	exit 1
 fi
+# make SANITIZE=1 builds kdep.so with ASan: make itself is not, so the
+# runtime must be loaded first (and make's own allocations not judged)
+if nm -D "$top/kdep.so" 2>/dev/null | grep -q ' U __asan_init'; then
+	LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so)
+	export LD_PRELOAD ASAN_OPTIONS=detect_leaks=0
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/kdep-mk.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
