@@ -18,7 +18,7 @@ if [ ! -f "$top/kdep.so" ]; then
 fi
 # make SANITIZE=1 builds kdep.so with ASan: make itself is not, so the
 # runtime must be loaded first (and make's own allocations not judged)
-if nm -D "$top/kdep.so" 2>/dev/null | grep -q ' U __asan_init'; then
+if nm -D "$top/kdep.so" 2>/dev/null | grep ' U __asan_init' > /dev/null; then
 	LD_PRELOAD=$(${CC:-cc} -print-file-name=libasan.so)
 	export LD_PRELOAD ASAN_OPTIONS=detect_leaks=0
 fi
