@@ -17,9 +17,38 @@
  *   elf           __ksym_marker_ symbols from object files         (elf.c)
  *   (support)     errors, buffers, files, name sets     (error.c buf.c io.c)
  *
+ * Entry points (the rest of this file is their building blocks):
+ *
+ *   kdep_fixdep()        depfile -> .cmd text, byte for byte upstream's
+ *   kdep_record_new()    ... and what the target was built from, by content
+ *   kdep_check()         is a target fresh by content?  kdep_answer() puts
+ *                        it as make asks it (newer-prereqs; kdep.so)
+ *   kdep_syncconfig()    kconfig's stamp sync; kdep_ksyms_*() autoksyms
+ *   kdep_launch_rewrite() per-symbol depfiles for ninja (kdep cc)
+ *   kdep_graph_*()       a build's .cmd files as a graph (why, impact, stats)
+ *
+ * A compile, then its staleness check (errors omitted):
+ *
+ *	struct kdep_fixdep f = {kdep_profile("linux-6.3"), ".a.o.d", "a.o",
+ *				"gcc -c -o a.o a.c"};
+ *	struct kdep_record *r = kdep_record_new(f.target, f.depfile,
+ *						f.cmdline);
+ *	struct kdep_buf cmd = {0};
+ *
+ *	kdep_record_config(r, "include/config/auto.conf", KDEP_FLAT);
+ *	f.seen = kdep_record_seen, f.seenctx = r, f.configbyname = 1;
+ *	kdep_fixdep(&f, &cmd);                  // write cmd.data to .a.o.cmd
+ *	kdep_record_write(r);                   // then .a.o.kdep
+ *	kdep_record_free(r);
+ *
+ *	struct kdep_checker *c = kdep_checker_new(0);
+ *	struct kdep_query q = {.target = "a.o"};
+ *	int v = kdep_check(c, &q);      // KDEP_FRESH, _STALE or _NORECORD
+ *	kdep_checker_free(c);
+ *
  * The tools are thin: tools/fixdep.c is kdep_fixdep() plus options,
- * tools/kdep.c is kdep_stale(), kdep_hashfile(), kdep_stamppath() and
- * kdep_syncconfig(), tools/autoksyms.c is the autoksyms section.
+ * tools/kdep.c one library call per command, tools/autoksyms.c the
+ * autoksyms section.
  *
  * Conventions:
  *   - Functions that can fail return 0 (or a count) on success and a
