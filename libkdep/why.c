@@ -133,8 +133,8 @@ static void onchange(void *ctx, const char *path, enum kdep_change why,
 		[KDEP_UNSURE] = "may have changed while it was built",
 		[KDEP_CONFIG] = "config value changed",
 		[KDEP_NOCONFIG] = "cannot be read",
-		[KDEP_UNRECORDED] = "is a new prerequisite (newer, not in "
-				    "the record)",
+		[KDEP_UNRECORDED] = ("is a new prerequisite (newer, not in "
+				     "the record)"),
 		[KDEP_CMDLINE] = "command line changed",
 		[KDEP_MISSING] = "missing",
 	};
