@@ -497,8 +497,11 @@ void kdep_stats_free(struct kdep_stats *st)
 
 /* ---- printing ---- */
 
-/* n bytes as B, KB, MB or GB (1024s), three significant digits or so */
-static int human(struct kdep_buf *b, uint64_t n)
+/*
+ * n bytes as B, KB, MB or GB (1024s), three significant digits or so;
+ * sep goes between number and unit (" " for text, "&nbsp;" for HTML).
+ */
+int kdep_humanbytes(struct kdep_buf *b, uint64_t n, const char *sep)
 {
 	static const char *const unit[] = {"B", "KB", "MB", "GB", "TB"};
 	double v = (double)n;
@@ -507,8 +510,13 @@ static int human(struct kdep_buf *b, uint64_t n)
 	while (v >= 1000 && u < 4)
 		v /= 1024, u++;
 	if (u == 0)
-		return kdep_bufprintf(b, "%" PRIu64 " B", n);
-	return kdep_bufprintf(b, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+		return kdep_bufprintf(b, "%" PRIu64 "%sB", n, sep);
+	return kdep_bufprintf(b, v < 10 ? "%.2f%s%s" : v < 100 ? "%.1f%s%s" : "%.0f%s%s", v, sep, unit[u]);
+}
+
+static int human(struct kdep_buf *b, uint64_t n)
+{
+	return kdep_humanbytes(b, n, " ");
 }
 
 static int hdrtable(struct kdep_buf *b, const char *title,

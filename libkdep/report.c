@@ -53,18 +53,9 @@ static int num(struct kdep_buf *b, uint64_t n)
 	return e;
 }
 
-/* Bytes in B, KB, MB or GB (1024s), three significant digits or so. */
 static int bytes(struct kdep_buf *b, uint64_t n)
 {
-	static const char *const unit[] = {"B", "KB", "MB", "GB", "TB"};
-	double v = (double)n;
-	int u = 0;
-
-	while (v >= 1000 && u < 4)
-		v /= 1024, u++;
-	if (u == 0)
-		return kdep_bufprintf(b, "%" PRIu64 "&nbsp;B", n);
-	return kdep_bufprintf(b, v < 10 ? "%.2f&nbsp;%s" : v < 100 ? "%.1f&nbsp;%s" : "%.0f&nbsp;%s", v, unit[u]);
+	return kdep_humanbytes(b, n, "&nbsp;");
 }
 
 static const char style[] =
