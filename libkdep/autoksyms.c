@@ -365,7 +365,7 @@ static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 	size_t i, at, n;
 	int r = kdep_listdir(dir, &names);
 
-	if (r == KDEP_EIO)
+	if (r == KDEP_EIO || r == KDEP_ENOENT)
 		r = kdep_errno(KDEP_EIO, "error opening folder: %s", dir);
 	for (at = 0; r == 0 && at < names.len; at += n + 1) {
 		const char *name = names.data + at;
@@ -536,7 +536,7 @@ int kdep_ksyms_readheader(const char *path, struct kdep_ksyms *out,
 	struct hdrparse h = {out, path, 0};
 	int r = kdep_readfile(path, &b, NULL);
 
-	if (r == KDEP_EIO && errno == ENOENT) {
+	if (r == KDEP_ENOENT) {
 		r = 0; /* no header yet: every symbol is new */
 	} else if (r == 0) {
 		r = eachline(b.data, b.len, hdrline, &h);

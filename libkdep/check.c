@@ -605,7 +605,7 @@ static int check(struct check *k)
 	if ((e = kdep_readfile(c->path.data, &c->rec, &rst)) < 0) {
 		if (e == KDEP_ENOMEM)
 			return e;
-		c->norecord = errno == ENOENT ? "no record" : "is unreadable";
+		c->norecord = e == KDEP_ENOENT ? "no record" : "is unreadable";
 		return KDEP_NORECORD;
 	}
 	/* rebuilt since by something that wrote no record */

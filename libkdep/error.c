@@ -64,6 +64,9 @@ int kdep_errno(int err, const char *fmt, ...)
 	va_list ap;
 	int e = errno;
 
+	/* a missing file is its own code: nobody has to read errno */
+	if (err == KDEP_EIO && (e == ENOENT || e == ENOTDIR))
+		err = KDEP_ENOENT;
 	va_start(ap, fmt);
 	setmsg(fmt, ap, strerror(e));
 	va_end(ap);
@@ -84,7 +87,7 @@ int kdep_errcode(void)
 
 int kdep_exitcode(int err)
 {
-	return err == KDEP_EIO ? 2 : 1;
+	return err == KDEP_EIO || err == KDEP_ENOENT ? 2 : 1;
 }
 
 int kdep_endswith(const char *s, size_t len, const char *suffix)

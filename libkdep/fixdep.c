@@ -22,7 +22,6 @@
  * a change of one option then rebuilds only the objects that use it.
  * Each symbol is listed once per run (source and headers together).
  */
-#include <errno.h>
 #include <string.h>
 
 #include "internal.h"
@@ -116,7 +115,9 @@ static int hashonly(struct run *r, int kind, const char *path)
 		struct kdep_seen u = {.kind = (enum kdep_seenkind)kind,
 				      .path = path, .unreadable = 1};
 
-		if (errno == ENOENT || errno == ENOTDIR)
+		if (e == KDEP_ENOMEM)
+			return e;
+		if (e == KDEP_ENOENT)
 			return seen(r, kind, path, NULL, 0);
 		return r->f->seen(r->f->seenctx, &u);
 	}

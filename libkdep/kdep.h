@@ -86,6 +86,12 @@ enum {
 	KDEP_EIO = -2,    /* a file could not be opened/read/stat'ed: exit 2 */
 	KDEP_ENOMEM = -3, /* out of memory: exit 1 */
 	KDEP_EWRITE = -4, /* output could not be written: exit 1 */
+	/*
+	 * A file or folder (or a folder on its path) does not exist: the
+	 * KDEP_EIO of a missing file, told apart so that callers need not
+	 * look at errno.  Exit 2, like KDEP_EIO.
+	 */
+	KDEP_ENOENT = -5,
 };
 
 /* The message of this thread's last error, without "fixdep: " or newline. */
@@ -398,7 +404,7 @@ KDEP_API int kdep_recordpath(struct kdep_buf *out, const char *target);
  * Keep CONFIG symbols by value, read from autoconf (string; kbuild's
  * include/config/auto.conf), instead of by their stamps' state; their
  * stamps are in autoconf's folder, in layout.  Call before kdep_fixdep
- * with configbyname set.  KDEP_EIO (errno set) if autoconf cannot be
+ * with configbyname set.  KDEP_ENOENT or KDEP_EIO if autoconf cannot be
  * read, KDEP_EDATA if it does not parse.
  */
 KDEP_API int kdep_record_config(struct kdep_record *r, const char *autoconf,

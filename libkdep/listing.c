@@ -104,7 +104,7 @@ static int list(struct kdep_listing *l, struct folder *f, const char *path,
 		   kdep_bufadd(&f->names, names, len) < 0) {
 		e = KDEP_ENOMEM; /* the cache's copy lasts to its next call */
 	}
-	if (e == KDEP_EIO && (errno == ENOENT || errno == ENOTDIR)) {
+	if (e == KDEP_ENOENT) {
 		f->names.len = 0; /* no folder, no stamps */
 		e = 0;
 	}

@@ -126,9 +126,12 @@ int kdep_record_input(struct kdep_record *r, const char *path)
 	struct kdep_seen s = {.kind = KDEP_SEEN_DEP, .path = path};
 	struct stat st;
 	uint64_t h;
+	int e;
 
-	if (kdep_hashfile(path, &h, &st) < 0) {
-		if (errno != ENOENT && errno != ENOTDIR)
+	if ((e = kdep_hashfile(path, &h, &st)) < 0) {
+		if (e == KDEP_ENOMEM)
+			return e;
+		if (e != KDEP_ENOENT)
 			s.unreadable = 1;
 	} else {
 		s.st = &st;

@@ -165,14 +165,14 @@ Test(autoksyms, a_missing_usyms_file_is_an_error_naming_it)
 {
 	tu_write("modules.order", "gone.ko\n");
 	expect_refused(
-	    &adjust, KDEP_EIO,
+	    &adjust, KDEP_ENOENT,
 	    "error opening file: gone.usyms: No such file or directory");
 }
 
 Test(autoksyms, a_missing_auto_conf_is_an_error_naming_it)
 {
 	unlink("include/config/auto.conf");
-	expect_refused(&adjust, KDEP_EIO,
+	expect_refused(&adjust, KDEP_ENOENT,
 		       "error opening file: include/config/auto.conf: No such "
 		       "file or directory");
 }
@@ -336,7 +336,7 @@ Test(autoksyms, a_missing_mod_folder_is_an_io_error_naming_it)
 {
 	struct kdep_autoksyms a = {.modverdir = "nope"};
 
-	expect_refused(&a, KDEP_EIO, "error opening folder: nope: "
+	expect_refused(&a, KDEP_ENOENT, "error opening folder: nope: "
 				     "No such file or directory");
 }
 

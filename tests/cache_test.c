@@ -227,7 +227,7 @@ Test(cache, missing_file_is_an_error_naming_it)
 
 	cr_assert_eq(kdep_cache_open(&c, "cache", &opts), 0);
 	cr_assert_eq(kdep_cache_scan(c, "nope.h", addname, &b, &h, &st),
-		     KDEP_EIO);
+		     KDEP_ENOENT);
 	cr_assert_str_eq(kdep_errmsg(),
 			 "error opening file: nope.h: No such file or directory");
 	kdep_cache_close(c);

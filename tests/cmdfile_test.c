@@ -678,7 +678,7 @@ Test(cmdfile, load_of_a_missing_folder_is_an_error)
 {
 	struct kdep_graph *g = kdep_graph_new("nope");
 
-	cr_assert_eq(kdep_graph_load(g, NULL, NULL), KDEP_EIO);
+	cr_assert_eq(kdep_graph_load(g, NULL, NULL), KDEP_ENOENT);
 	cr_assert_str_eq(kdep_errmsg(),
 			 "cannot list nope: No such file or directory");
 	kdep_graph_free(g);

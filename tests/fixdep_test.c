@@ -877,7 +877,7 @@ Test(select, kernelversion_reads_version_and_patchlevel)
 	cr_assert_eq(p, 19);
 	tu_write("Makefile", "VERSION = 4\n");
 	cr_assert_eq(kdep_kernelversion("Makefile", &v, &p), KDEP_EDATA);
-	cr_assert_eq(kdep_kernelversion("nope", &v, &p), KDEP_EIO);
+	cr_assert_eq(kdep_kernelversion("nope", &v, &p), KDEP_ENOENT);
 }
 
 /* A Makefile with text at offset at, after one long comment line. */
@@ -983,6 +983,7 @@ Test(library, error_codes_map_to_upstream_exit_codes)
 {
 	cr_assert_eq(kdep_exitcode(KDEP_EDATA), 1);
 	cr_assert_eq(kdep_exitcode(KDEP_EIO), 2);
+	cr_assert_eq(kdep_exitcode(KDEP_ENOENT), 2);
 	cr_assert_eq(kdep_exitcode(KDEP_ENOMEM), 1);
 	cr_assert_eq(kdep_exitcode(KDEP_EWRITE), 1);
 }

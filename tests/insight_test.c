@@ -555,7 +555,7 @@ Test(why, a_target_without_a_cmd_file_is_an_error)
 	struct kdep_checker *c = kdep_checker_new(0);
 	struct kdep_buf how = {0};
 
-	cr_assert_eq(kdep_why(c, "sub/nope.o", NULL, NULL, &how), KDEP_EIO);
+	cr_assert_eq(kdep_why(c, "sub/nope.o", NULL, NULL, &how), KDEP_ENOENT);
 	kdep_buffree(&how);
 	cr_assert_str_eq(kdep_errmsg(), "error opening file: sub/.nope.o.cmd: "
 					"No such file or directory");

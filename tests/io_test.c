@@ -88,10 +88,21 @@ Test(readfile, missing_file_names_path_and_reason)
 	struct kdep_buf b = {0};
 
 	free(tu_tmpdir());
-	cr_assert_eq(kdep_readfile("no/such.h", &b, NULL), KDEP_EIO);
+	cr_assert_eq(kdep_readfile("no/such.h", &b, NULL), KDEP_ENOENT);
 	cr_assert_str_eq(kdep_errmsg(),
 			 "error opening file: no/such.h: No such file or "
 			 "directory");
+	kdep_buffree(&b);
+}
+
+Test(readfile, a_file_in_place_of_a_folder_counts_as_missing)
+{
+	struct kdep_buf b = {0};
+
+	free(tu_tmpdir());
+	tu_write("f", "x");
+	cr_assert_eq(kdep_readfile("f/a.h", &b, NULL), KDEP_ENOENT);
+	cr_assert_eq(kdep_errcode(), KDEP_ENOENT);
 	kdep_buffree(&b);
 }
 

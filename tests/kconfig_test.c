@@ -328,7 +328,7 @@ Test(kconfig_file, parse_reads_a_file_and_names_it_in_errors)
 
 Test(kconfig_file, missing_file_is_an_io_error)
 {
-	cr_assert_eq(kdep_config_parse("nope.config", &cfg), KDEP_EIO);
+	cr_assert_eq(kdep_config_parse("nope.config", &cfg), KDEP_ENOENT);
 	cr_assert(strstr(kdep_errmsg(), "nope.config"));
 }
 
@@ -727,7 +727,7 @@ Test(kconfig_file, missing_config_is_an_io_error)
 	struct kdep_syncopts o = {"none.config", NULL, "autoconf.h",
 				  KDEP_SPLIT};
 
-	cr_assert_eq(kdep_syncconfig(&o, &st), KDEP_EIO);
+	cr_assert_eq(kdep_syncconfig(&o, &st), KDEP_ENOENT);
 	cr_assert(strstr(kdep_errmsg(), "none.config"));
 }
 
