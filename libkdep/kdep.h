@@ -1,23 +1,15 @@
 /*
- * kdep.h - libkdep, the kernel dependency toolchain library.
+ * kdep.h - libkdep: kernel build dependencies, decided by content.
  *
- * What it does, in the order a build uses it:
+ * libkdep turns a compiler's depfile into the .cmd file kbuild reads,
+ * byte for byte as the kernel's scripts/basic/fixdep does, and records
+ * what each target was built from by content hash, so that a build
+ * rebuilds what changed rather than what was touched.  The same library
+ * answers GNU make from inside it (kdep.so), rewrites depfiles for ninja
+ * (kdep cc), writes kconfig's and autoksyms's stamps, and answers
+ * questions about a build's dependency graph.
  *
- *   stamp paths   CONFIG_/KSYM names -> include/config/... files   (stamp.c)
- *   depfiles      the compiler's -MD output, three dialects        (depfile.c)
- *   scanning      CONFIG_ symbols used by a source or header       (scan.c)
- *   .cmd files    what scripts/basic/fixdep prints, per profile    (fixdep.c)
- *   profiles      kernel-era rules: linux-4.17, -5.13, -6.3        (profile.c)
- *   scan cache    per-file scan results shared by a build's runs   (cache.c)
- *   hashing       XXH64 of files and buffers                       (hash.c)
- *   records       per-target content-hash dependency records       (record.c)
- *   kconfig       .config/auto.conf parsing and stamp sync         (kconfig.c)
- *   autoksyms     TRIM_UNUSED_KSYMS symbol lists and stamps        (autoksyms.c)
- *   launcher      per-symbol depfiles for ninja (kdep cc)  (launch.c spawn.c)
- *   elf           __ksym_marker_ symbols from object files         (elf.c)
- *   (support)     errors, buffers, files, name sets     (error.c buf.c io.c)
- *
- * Entry points (the rest of this file is their building blocks):
+ * Entry points (part 1 of this file; part 2 holds their building blocks):
  *
  *   kdep_fixdep()        depfile -> .cmd text, byte for byte upstream's
  *   kdep_record_new()    ... and what the target was built from, by content
@@ -46,7 +38,8 @@
  *	int v = kdep_check(c, &q);      // KDEP_FRESH, _STALE or _NORECORD
  *	kdep_checker_free(c);
  *
- * The tools are thin: tools/fixdep.c is kdep_fixdep() plus options,
+ * One .c per concern; each section heading below names its file.  The
+ * tools are thin: tools/fixdep.c is kdep_fixdep() plus options,
  * tools/kdep.c one library call per command, tools/autoksyms.c the
  * autoksyms section.
  *
@@ -104,7 +97,7 @@ KDEP_API int kdep_errcode(void);
 /* The exit status upstream tools use for error code err (1 or 2). */
 KDEP_API int kdep_exitcode(int err);
 
-/* ---- growable buffers (buf.c) ------------------------------------------ */
+/* ---- the types every call uses (buf.c stamp.c depfile.c scan.c) --------- */
 
 /* A byte buffer; data is always NUL-terminated (not counted in len). */
 struct kdep_buf {
@@ -123,79 +116,13 @@ KDEP_API int kdep_bufprintf(struct kdep_buf *b, const char *fmt, ...)
 	;
 KDEP_API void kdep_buffree(struct kdep_buf *b);
 
-/* ---- files (io.c) -------------------------------------------------------- */
-
-/*
- * Read a whole regular file into b (replacing its contents), looping over
- * short reads and EINTR.  st, if not NULL, receives the fstat data; without
- * it there is no fstat unless a read looks odd (cheaper for many small
- * files).  Errors name the path: "error opening file: PATH: strerror"
- * (KDEP_EIO).  Directories, devices, FIFOs and other non-regular files are
- * refused, never waited on (without st, a FIFO whose writer has already
- * written and gone reads as a file).
- */
-KDEP_API int kdep_readfile(const char *path, struct kdep_buf *b,
-			   struct stat *st);
-/* Read fd (a pipe, stdin) to its end into b; name is used in messages. */
-KDEP_API int kdep_readfd(int fd, const char *name, struct kdep_buf *b);
-/* Write all of p to fd, looping over short writes and EINTR. */
-KDEP_API int kdep_writeall(int fd, const void *p, size_t n);
-/*
- * Replace path with p atomically: a temporary file in the same folder,
- * fsync-free write, close, rename.  Readers see the old or the new file
- * whole, never a torn one; on failure the temporary file is removed.  It
- * has no name until it is complete (O_TMPFILE, where the filesystem has
- * it), so a process killed by SIGKILL leaves nothing behind but in the
- * instant between naming and renaming; elsewhere path.tmp.XXXXXX stays.
- * An existing character device or FIFO (/dev/null) is written in place.
- */
-KDEP_API int kdep_writefile(const char *path, const void *p, size_t n,
-			    mode_t mode);
-/* kdep_writefile, only if path does not hold p already: 1 if written. */
-KDEP_API int kdep_writeifchanged(const char *path, const void *p, size_t n,
-				 mode_t mode);
-/* Create the parent folders of path (mkdir -p of its dirname). */
-KDEP_API int kdep_mkparents(const char *path);
-
-/* ---- stamp paths (stamp.c) -------------------------------------------- */
-
+/* How stamp files are named (stamp.c). */
 enum kdep_layout {
 	KDEP_FLAT,  /* <dir>/<NAME>, kernels >= 5.13 (config), 5.15 (ksym) */
 	KDEP_SPLIT, /* <dir>/<lower, '_'->'/', '/' runs collapsed>.h */
 };
 
-/* The layout called name ("flat" or "split"), or KDEP_EDATA. */
-KDEP_API int kdep_layoutbyname(const char *name);
-/*
- * The one canonical stamp path of symbol name (len bytes) under dir
- * (string; NULL or "" for none), appended to out.  Split layout: ASCII
- * lowercase, every '_' becomes '/', runs of '/' collapse to one, a leading
- * '/' is dropped, a trailing '/' is kept, ".h" is appended - the same file
- * the uncollapsed path names, spelled one way.  "__put_user_2" ->
- * "put/user/2.h".  A name that is empty or holds a byte outside
- * [A-Za-z0-9_] is KDEP_EDATA: nothing like '/', ".." or NUL gets through.
- */
-KDEP_API int kdep_stamppath(struct kdep_buf *out, const char *dir,
-			    const char *name, size_t len,
-			    enum kdep_layout layout);
-/*
- * Write a stamp file whose content encodes its symbol's state, so that
- * content checks see every change: folders are created as needed and the
- * file is rewritten in place, only when its content differs (a torn stamp
- * can only cause a rebuild).  If after is not NULL a written stamp's mtime
- * is then set strictly later than *after (the later of now and *after +
- * 1 ns; the next second on a coarse filesystem), so that mtime-based make
- * sees it too, without a busy loop.  mtime, if not NULL, receives the
- * stamp's mtime.  Returns 1 if written, 0 if it already held content.
- */
-KDEP_API int kdep_writestamp(const char *path, const char *content,
-			     size_t len, const struct timespec *after,
-			     struct timespec *mtime);
-/* 1 if name (len bytes) is a non-empty [A-Za-z0-9_] identifier. */
-KDEP_API int kdep_isname(const char *name, size_t len);
-
-/* ---- depfiles (depfile.c) ---------------------------------------------- */
-
+/* Which rules a depfile is read by (depfile.c). */
 enum kdep_dialect {
 	/* fixdep <= 6.2: separators ' ' '\\' '\n'; "word:" is a target. */
 	KDEP_DIALECT_KBUILD,
@@ -205,69 +132,15 @@ enum kdep_dialect {
 	KDEP_DIALECT_MAKE,
 };
 
-enum kdep_tokkind {
-	KDEP_TOK_TARGET, /* a word before ':' (kbuild: a word ending in ':') */
-	KDEP_TOK_PREREQ, /* a word after ':' */
-};
-
-struct kdep_token {
-	const char *s;  /* into the parser's buffer; NUL-terminated */
-	size_t len;
-	int kind;       /* enum kdep_tokkind */
-	int first;      /* the first prerequisite right after a ':' */
-	unsigned line;  /* 1-based line of the token's first byte */
-};
-
-/*
- * A depfile tokenizer working in place over a writable buffer (unescaping
- * shortens tokens in place; a token is NUL-terminated by overwriting
- * the byte after it; a token stays valid until the next kdep_depnext()).
- * The buffer is data[0..len) with data[len] == '\0'.
- * Like upstream fixdep, the kbuild dialects treat a NUL byte as the end of
- * input; the make dialect treats it as a separator.  CRLF line ends are
- * accepted by the make dialect; the kbuild dialects keep '\r' in tokens as
- * upstream does.
- */
-struct kdep_depparser {
-	char *p, *end;
-	int dialect;
-	int intarget;   /* kbuild63/make: next word is a target */
-	int aftercolon; /* next prerequisite is the first after ':' */
-	unsigned line;
-	char *cut;      /* where the last token's NUL was written */
-	char cutc;      /* the byte it replaced, restored by the next call */
-};
-
-KDEP_API void kdep_depinit(struct kdep_depparser *dp, char *data, size_t len,
-			   enum kdep_dialect dialect);
-/* Next token into *t: 1 when there is one, 0 at the end. */
-KDEP_API int kdep_depnext(struct kdep_depparser *dp, struct kdep_token *t);
-
-/* ---- CONFIG_ scanning (scan.c) ------------------------------------------ */
-
-/* A set of names (dedupe over a whole fixdep run). */
-struct kdep_nameset;
-KDEP_API struct kdep_nameset *kdep_nameset_new(void);
-/* 1 if added, 0 if already present, KDEP_ENOMEM. */
-KDEP_API int kdep_nameset_add(struct kdep_nameset *set, const char *s,
-			      size_t len);
-KDEP_API void kdep_nameset_free(struct kdep_nameset *set);
-
+/* What counts as a symbol in a source or header (scan.c). */
 struct kdep_scanopts {
 	const char *const *prefixes; /* NULL-terminated; NULL = {"CONFIG_"} */
 	int boundary; /* skip a match preceded by [A-Za-z0-9_] (4.17+) */
 };
 
-/*
- * Call fn(ctx, name, len) for every symbol text[0..len) uses: a prefix,
- * then [A-Za-z0-9_]*, with a "_MODULE" suffix stripped and empty names
- * dropped.  Like upstream, a NUL byte ends the text.  Names repeat if the
- * text repeats them (dedupe with a kdep_nameset).  A non-zero return from
- * fn stops the scan and is returned.
- */
-typedef int (*kdep_symfn)(void *ctx, const char *name, size_t len);
-KDEP_API int kdep_scan(const struct kdep_scanopts *o, const char *text,
-		       size_t len, kdep_symfn fn, void *ctx);
+/* ==================================================================== */
+/*  Part 1: what a build calls, in about the order it calls it.          */
+/* ==================================================================== */
 
 /* ---- compatibility profiles (profile.c) ------------------------------- */
 
@@ -355,6 +228,17 @@ struct kdep_fixdep {
  */
 KDEP_API int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out);
 
+/* ---- scan cache (cache.c) ----------------------------------------------- */
+
+/*
+ * Per-file scan results shared by the fixdep runs of one build, so each
+ * version of a header is read and scanned once (format, racy rule and
+ * concurrency in cache.c).  Safe under make -j; a damaged cache only costs
+ * a rescan.  Set kdep_fixdep.cache to use it.
+ */
+KDEP_API int kdep_cache_open(struct kdep_cache **c, const char *dir,
+			     const struct kdep_scanopts *o);
+KDEP_API void kdep_cache_close(struct kdep_cache *c);
 /* ---- dependency records (record.c) ------------------------------------- */
 
 /*
@@ -410,8 +294,10 @@ KDEP_API int kdep_recordpath(struct kdep_buf *out, const char *target);
 KDEP_API int kdep_record_config(struct kdep_record *r, const char *autoconf,
 				enum kdep_layout layout);
 
+/* ---- checking by content (check.c) ------------------------------------ */
+
 /*
- * Checking.  A checker answers for many targets; it hashes each version
+ * A checker answers for many targets; it hashes each version
  * of a file at most once and keeps config values per auto.conf.
  */
 enum kdep_checkflags {
@@ -525,114 +411,7 @@ KDEP_API int kdep_kbuildmk(const char *dir, const char *plugin,
 /* Remove every record (.*.kdep) under dir; *count gets how many. */
 KDEP_API int kdep_removerecords(const char *dir, size_t *count);
 
-/* ---- scan cache (cache.c) ----------------------------------------------- */
-
-/*
- * Per-file scan results shared by the fixdep runs of one build, so each
- * version of a header is read and scanned once (format, racy rule and
- * concurrency in cache.c).  Safe under make -j; a damaged cache only costs
- * a rescan.  Set kdep_fixdep.cache to use it.
- */
-KDEP_API int kdep_cache_open(struct kdep_cache **c, const char *dir,
-			     const struct kdep_scanopts *o);
-KDEP_API void kdep_cache_close(struct kdep_cache *c);
-/*
- * The symbols path uses (each once, in order of first use) to fn, and its
- * content hash and stat data - set before fn is first called; reads the
- * file only when the cache cannot answer.  Errors as kdep_readfile.
- */
-KDEP_API int kdep_cache_scan(struct kdep_cache *c, const char *path,
-			     kdep_symfn fn, void *ctx, uint64_t *hash,
-			     struct stat *st);
-
-/* ---- compiler launcher (launch.c, spawn.c) ------------------------------ */
-
-/*
- * The depfile a gcc or clang command line (argv[0] the compiler, NULL-
- * terminated) writes, appended to out: -Wp,-MD,FILE or -Wp,-MMD,FILE; -MF
- * FILE with -M, -MM, -MD or -MMD; else, with -MD or -MMD, the -o file's
- * name, or the first input's base name, with its suffix replaced by ".d".
- * 1 if there is one, 0 if the command writes none, KDEP_ENOMEM.
- */
-KDEP_API int kdep_depfileof(char *const *argv, struct kdep_buf *out);
-
-struct kdep_launch {
-	const char *depfile;          /* string */
-	const char *const *autoconf;  /* NULL-terminated; NULL: "autoconf.h" */
-	const char *configdir;        /* NULL: "include/config" */
-	enum kdep_layout layout;      /* of the stamps */
-	struct kdep_scanopts scan;
-	struct kdep_cache *cache;     /* optional scan cache */
-};
-
-/*
- * Rewrite l->depfile in place, atomically, for ninja (rules in launch.c):
- * each autoconf header it lists (equal to an l->autoconf name or ending in
- * "/" and one) is replaced by the stamps of the symbols the other files
- * use, and stamps that do not exist are created as empty placeholders
- * dated 1970-01-01 00:00:01.  1 if rewritten, 0 if it lists no autoconf
- * header (left as it is); on error the depfile is left as it was.
- */
-KDEP_API int kdep_launch_rewrite(const struct kdep_launch *l);
-
-/*
- * Run argv (argv[0] searched in PATH, no shell) with this process's
- * stdin, stdout and stderr, and wait for it; SIGHUP, SIGINT, SIGQUIT,
- * SIGTERM, SIGUSR1 and SIGUSR2 sent to the caller meanwhile are passed on
- * to it (their handlers are restored after).  *status gets the wait
- * status.  KDEP_EIO "cannot run NAME: strerror" if it cannot be started.
- */
-KDEP_API int kdep_spawn(char *const *argv, int *status);
-
-/* ---- kconfig (kconfig.c) ---------------------------------------------- */
-
-/* The kind of a value, read from its spelling (formats in kconfig.c). */
-enum kdep_confkind {
-	KDEP_CONF_N,   /* "# CONFIG_X is not set" or CONFIG_X=n */
-	KDEP_CONF_Y,   /* y */
-	KDEP_CONF_M,   /* m */
-	KDEP_CONF_NUM, /* unquoted decimal (optional '-') or 0x hex */
-	KDEP_CONF_STR, /* quoted (val unescaped), or other unquoted text */
-};
-
-struct kdep_confsym {
-	char *name;    /* without "CONFIG_" (string) */
-	char *val;     /* "n", "y", "m", the number, the string's text */
-	int kind;      /* enum kdep_confkind */
-	unsigned line; /* of the last assignment */
-};
-
-/* A parsed .config or auto.conf. */
-struct kdep_config {
-	struct kdep_confsym *syms; /* in order of first assignment, n too */
-	size_t n;
-	char *title; /* "# TITLE" of kconfig's heading, or NULL */
-	/* indented lines, ignored as kconfig ignores them (it warns) */
-	unsigned ignored, firstignored; /* how many; the first one's number */
-	size_t cap;                 /* private: room in syms */
-	struct kdep_nameset *index; /* private: the name index */
-};
-
-/*
- * Parse the .config or auto.conf at path (string) into *c, which needs
- * no setup.  A malformed line is KDEP_EDATA "PATH:LINE: what"; on any
- * error *c is left empty.  An indented line is no error: it is ignored,
- * as kconfig ignores it, and counted in c->ignored.  Release with
- * kdep_config_free().
- */
-KDEP_API int kdep_config_parse(const char *path, struct kdep_config *c);
-/* The same over data[0..len); file (string) names it in messages. */
-KDEP_API int kdep_config_parsemem(const char *file, const char *data,
-				  size_t len, struct kdep_config *c);
-/* The symbol called name (string, no "CONFIG_"), or NULL. */
-KDEP_API const struct kdep_confsym *
-kdep_config_find(const struct kdep_config *c, const char *name);
-KDEP_API void kdep_config_free(struct kdep_config *c);
-/* Append the auto.conf / autoconf.h text of c to out (kconfig's formats). */
-KDEP_API int kdep_config_autoconf(const struct kdep_config *c,
-				  struct kdep_buf *out);
-KDEP_API int kdep_config_autoheader(const struct kdep_config *c,
-				    struct kdep_buf *out);
+/* ---- kconfig's stamp sync (kconfig.c) --------------------------------- */
 
 struct kdep_syncopts {
 	const char *config;     /* the new .config or auto.conf (string) */
@@ -661,7 +440,7 @@ struct kdep_syncstats {
 KDEP_API int kdep_syncconfig(const struct kdep_syncopts *o,
 			     struct kdep_syncstats *st);
 
-/* ---- autoksyms (autoksyms.c) ---- */
+/* ---- autoksyms (autoksyms.c) ------------------------------------------ */
 
 /*
  * CONFIG_TRIM_UNUSED_KSYMS: the work of the kernel's adjust_autoksyms.sh,
@@ -758,51 +537,46 @@ KDEP_API int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name,
 KDEP_API int kdep_ksymdeps(const char *obj, const char *ksymdir, int layout,
 			   struct kdep_buf *out);
 
-/* ---- ELF symbols (elf.c) ---- */
+/* ---- compiler launcher (launch.c, spawn.c) ------------------------------ */
 
 /*
- * Call fn(ctx, name, len) for every symbol nm lists by default in the ELF
- * object data[0..len) - ELF32 or ELF64, either byte order: each SHT_SYMTAB
- * entry but the null, section and file symbols, in table order.  name
- * (string) names the file in messages.  Every offset and size is checked:
- * a file that is not ELF or is truncated is KDEP_EDATA.  A non-zero return
- * from fn stops the walk and is returned.
+ * The depfile a gcc or clang command line (argv[0] the compiler, NULL-
+ * terminated) writes, appended to out: -Wp,-MD,FILE or -Wp,-MMD,FILE; -MF
+ * FILE with -M, -MM, -MD or -MMD; else, with -MD or -MMD, the -o file's
+ * name, or the first input's base name, with its suffix replaced by ".d".
+ * 1 if there is one, 0 if the command writes none, KDEP_ENOMEM.
  */
-KDEP_API int kdep_elf_symbols(const void *data, size_t len, const char *name,
-			      kdep_symfn fn, void *ctx);
+KDEP_API int kdep_depfileof(char *const *argv, struct kdep_buf *out);
 
-/* ---- .cmd files and the dependency graph (cmdfile.c graph.c query.c) -- */
-
-/* What a line of a .cmd file says about its target (formats in cmdfile.c). */
-enum kdep_cmdkind {
-	KDEP_CMD_CMDLINE, /* cmd_T or savedcmd_T: the command line */
-	KDEP_CMD_SOURCE,  /* source_T */
-	KDEP_CMD_DEP,     /* a file listed in deps_T */
-	KDEP_CMD_STAMP,   /* a $(wildcard X) in deps_T: a config stamp */
-	KDEP_CMD_KSYM,    /* a $(wildcard X) in ksymdeps_T: a ksym stamp */
-	KDEP_CMD_EXTRA,   /* a prerequisite of another "T: ..." rule */
+struct kdep_launch {
+	const char *depfile;          /* string */
+	const char *const *autoconf;  /* NULL-terminated; NULL: "autoconf.h" */
+	const char *configdir;        /* NULL: "include/config" */
+	enum kdep_layout layout;      /* of the stamps */
+	struct kdep_scanopts scan;
+	struct kdep_cache *cache;     /* optional scan cache */
 };
-
-struct kdep_cmdent {
-	int kind;           /* enum kdep_cmdkind */
-	const char *target; /* T, tlen bytes, not NUL-terminated */
-	size_t tlen;
-	const char *s;      /* the value or path, len bytes, not terminated */
-	size_t len;
-	int wildcard;       /* EXTRA: inside $(wildcard ...) */
-	unsigned line;
-};
-typedef int (*kdep_cmdfn)(void *ctx, const struct kdep_cmdent *e);
 
 /*
- * Read the .cmd text data[0..len) (file names it in messages), calling
- * fn for each entry in order; a non-zero return from fn stops and is
- * returned.  A malformed file (a line that is none of the forms, a NUL
- * byte, a deps_ block without its end or rule) is KDEP_EDATA
- * "FILE:LINE: what" - after fn has seen the entries before it.
+ * Rewrite l->depfile in place, atomically, for ninja (rules in launch.c):
+ * each autoconf header it lists (equal to an l->autoconf name or ending in
+ * "/" and one) is replaced by the stamps of the symbols the other files
+ * use, and stamps that do not exist are created as empty placeholders
+ * dated 1970-01-01 00:00:01.  1 if rewritten, 0 if it lists no autoconf
+ * header (left as it is); on error the depfile is left as it was.
  */
-KDEP_API int kdep_cmdparse(const char *file, const char *data, size_t len,
-			   kdep_cmdfn fn, void *ctx);
+KDEP_API int kdep_launch_rewrite(const struct kdep_launch *l);
+
+/*
+ * Run argv (argv[0] searched in PATH, no shell) with this process's
+ * stdin, stdout and stderr, and wait for it; SIGHUP, SIGINT, SIGQUIT,
+ * SIGTERM, SIGUSR1 and SIGUSR2 sent to the caller meanwhile are passed on
+ * to it (their handlers are restored after).  *status gets the wait
+ * status.  KDEP_EIO "cannot run NAME: strerror" if it cannot be started.
+ */
+KDEP_API int kdep_spawn(char *const *argv, int *status);
+
+/* ---- dependency queries (graph.c query.c report.c why.c) -------------- */
 
 /*
  * A build's dependency graph: every path once (an integer id), every
@@ -958,6 +732,151 @@ KDEP_API int kdep_report_html(const struct kdep_stats *st, size_t top,
 KDEP_API int kdep_why(struct kdep_checker *c, const char *target,
 		      kdep_reasonfn fn, void *ctx, struct kdep_buf *how);
 
+/* ==================================================================== */
+/*  Part 2: the building blocks the calls above are made of - files,     */
+/*  stamp paths, depfiles, scanning, hashing, kconfig files, ELF and     */
+/*  .cmd parsing.  The tools and tests use them; most users need not.    */
+/* ==================================================================== */
+
+/* ---- files (io.c) -------------------------------------------------------- */
+
+/*
+ * Read a whole regular file into b (replacing its contents), looping over
+ * short reads and EINTR.  st, if not NULL, receives the fstat data; without
+ * it there is no fstat unless a read looks odd (cheaper for many small
+ * files).  Errors name the path: "error opening file: PATH: strerror"
+ * (KDEP_EIO).  Directories, devices, FIFOs and other non-regular files are
+ * refused, never waited on (without st, a FIFO whose writer has already
+ * written and gone reads as a file).
+ */
+KDEP_API int kdep_readfile(const char *path, struct kdep_buf *b,
+			   struct stat *st);
+/* Read fd (a pipe, stdin) to its end into b; name is used in messages. */
+KDEP_API int kdep_readfd(int fd, const char *name, struct kdep_buf *b);
+/* Write all of p to fd, looping over short writes and EINTR. */
+KDEP_API int kdep_writeall(int fd, const void *p, size_t n);
+/*
+ * Replace path with p atomically: a temporary file in the same folder,
+ * fsync-free write, close, rename.  Readers see the old or the new file
+ * whole, never a torn one; on failure the temporary file is removed.  It
+ * has no name until it is complete (O_TMPFILE, where the filesystem has
+ * it), so a process killed by SIGKILL leaves nothing behind but in the
+ * instant between naming and renaming; elsewhere path.tmp.XXXXXX stays.
+ * An existing character device or FIFO (/dev/null) is written in place.
+ */
+KDEP_API int kdep_writefile(const char *path, const void *p, size_t n,
+			    mode_t mode);
+/* kdep_writefile, only if path does not hold p already: 1 if written. */
+KDEP_API int kdep_writeifchanged(const char *path, const void *p, size_t n,
+				 mode_t mode);
+/* Create the parent folders of path (mkdir -p of its dirname). */
+KDEP_API int kdep_mkparents(const char *path);
+
+/* ---- stamp paths (stamp.c) -------------------------------------------- */
+
+/* The layout called name ("flat" or "split"), or KDEP_EDATA. */
+KDEP_API int kdep_layoutbyname(const char *name);
+/*
+ * The one canonical stamp path of symbol name (len bytes) under dir
+ * (string; NULL or "" for none), appended to out.  Split layout: ASCII
+ * lowercase, every '_' becomes '/', runs of '/' collapse to one, a leading
+ * '/' is dropped, a trailing '/' is kept, ".h" is appended - the same file
+ * the uncollapsed path names, spelled one way.  "__put_user_2" ->
+ * "put/user/2.h".  A name that is empty or holds a byte outside
+ * [A-Za-z0-9_] is KDEP_EDATA: nothing like '/', ".." or NUL gets through.
+ */
+KDEP_API int kdep_stamppath(struct kdep_buf *out, const char *dir,
+			    const char *name, size_t len,
+			    enum kdep_layout layout);
+/*
+ * Write a stamp file whose content encodes its symbol's state, so that
+ * content checks see every change: folders are created as needed and the
+ * file is rewritten in place, only when its content differs (a torn stamp
+ * can only cause a rebuild).  If after is not NULL a written stamp's mtime
+ * is then set strictly later than *after (the later of now and *after +
+ * 1 ns; the next second on a coarse filesystem), so that mtime-based make
+ * sees it too, without a busy loop.  mtime, if not NULL, receives the
+ * stamp's mtime.  Returns 1 if written, 0 if it already held content.
+ */
+KDEP_API int kdep_writestamp(const char *path, const char *content,
+			     size_t len, const struct timespec *after,
+			     struct timespec *mtime);
+/* 1 if name (len bytes) is a non-empty [A-Za-z0-9_] identifier. */
+KDEP_API int kdep_isname(const char *name, size_t len);
+
+/* ---- depfiles (depfile.c) ---------------------------------------------- */
+
+enum kdep_tokkind {
+	KDEP_TOK_TARGET, /* a word before ':' (kbuild: a word ending in ':') */
+	KDEP_TOK_PREREQ, /* a word after ':' */
+};
+
+struct kdep_token {
+	const char *s;  /* into the parser's buffer; NUL-terminated */
+	size_t len;
+	int kind;       /* enum kdep_tokkind */
+	int first;      /* the first prerequisite right after a ':' */
+	unsigned line;  /* 1-based line of the token's first byte */
+};
+
+/*
+ * A depfile tokenizer working in place over a writable buffer (unescaping
+ * shortens tokens in place; a token is NUL-terminated by overwriting
+ * the byte after it; a token stays valid until the next kdep_depnext()).
+ * The buffer is data[0..len) with data[len] == '\0'.
+ * Like upstream fixdep, the kbuild dialects treat a NUL byte as the end of
+ * input; the make dialect treats it as a separator.  CRLF line ends are
+ * accepted by the make dialect; the kbuild dialects keep '\r' in tokens as
+ * upstream does.
+ */
+struct kdep_depparser {
+	char *p, *end;
+	int dialect;
+	int intarget;   /* kbuild63/make: next word is a target */
+	int aftercolon; /* next prerequisite is the first after ':' */
+	unsigned line;
+	char *cut;      /* where the last token's NUL was written */
+	char cutc;      /* the byte it replaced, restored by the next call */
+};
+
+KDEP_API void kdep_depinit(struct kdep_depparser *dp, char *data, size_t len,
+			   enum kdep_dialect dialect);
+/* Next token into *t: 1 when there is one, 0 at the end. */
+KDEP_API int kdep_depnext(struct kdep_depparser *dp, struct kdep_token *t);
+
+/* ---- CONFIG_ scanning (scan.c) ------------------------------------------ */
+
+/* A set of names (dedupe over a whole fixdep run). */
+struct kdep_nameset;
+KDEP_API struct kdep_nameset *kdep_nameset_new(void);
+/* 1 if added, 0 if already present, KDEP_ENOMEM. */
+KDEP_API int kdep_nameset_add(struct kdep_nameset *set, const char *s,
+			      size_t len);
+KDEP_API void kdep_nameset_free(struct kdep_nameset *set);
+
+/*
+ * Call fn(ctx, name, len) for every symbol text[0..len) uses: a prefix,
+ * then [A-Za-z0-9_]*, with a "_MODULE" suffix stripped and empty names
+ * dropped.  Like upstream, a NUL byte ends the text.  Names repeat if the
+ * text repeats them (dedupe with a kdep_nameset).  A non-zero return from
+ * fn stops the scan and is returned.
+ */
+typedef int (*kdep_symfn)(void *ctx, const char *name, size_t len);
+KDEP_API int kdep_scan(const struct kdep_scanopts *o, const char *text,
+		       size_t len, kdep_symfn fn, void *ctx);
+
+/* ---- scan cache lookups (cache.c) --------------------------------------- */
+
+/*
+ * The symbols path uses (each once, in order of first use) to fn, and its
+ * content hash and stat data - set before fn is first called; reads the
+ * file only when the cache cannot answer.  Errors as kdep_readfile.
+ */
+KDEP_API int kdep_cache_scan(struct kdep_cache *c, const char *path,
+			     kdep_symfn fn, void *ctx, uint64_t *hash,
+			     struct stat *st);
+
+
 /* ---- hashing (hash.c) ----------------------------------------------------- */
 
 /* XXH64 (xxHash 64-bit, seed 0 unless given), per its published spec. */
@@ -975,6 +894,102 @@ KDEP_API void kdep_hashupdate(struct kdep_hashstate *h, const void *p,
 KDEP_API uint64_t kdep_hashfinal(const struct kdep_hashstate *h);
 /* Hash a file's content (path string); st receives its fstat data. */
 KDEP_API int kdep_hashfile(const char *path, uint64_t *out, struct stat *st);
+
+/* ---- kconfig (kconfig.c) ---------------------------------------------- */
+
+/* The kind of a value, read from its spelling (formats in kconfig.c). */
+enum kdep_confkind {
+	KDEP_CONF_N,   /* "# CONFIG_X is not set" or CONFIG_X=n */
+	KDEP_CONF_Y,   /* y */
+	KDEP_CONF_M,   /* m */
+	KDEP_CONF_NUM, /* unquoted decimal (optional '-') or 0x hex */
+	KDEP_CONF_STR, /* quoted (val unescaped), or other unquoted text */
+};
+
+struct kdep_confsym {
+	char *name;    /* without "CONFIG_" (string) */
+	char *val;     /* "n", "y", "m", the number, the string's text */
+	int kind;      /* enum kdep_confkind */
+	unsigned line; /* of the last assignment */
+};
+
+/* A parsed .config or auto.conf. */
+struct kdep_config {
+	struct kdep_confsym *syms; /* in order of first assignment, n too */
+	size_t n;
+	char *title; /* "# TITLE" of kconfig's heading, or NULL */
+	/* indented lines, ignored as kconfig ignores them (it warns) */
+	unsigned ignored, firstignored; /* how many; the first one's number */
+	size_t cap;                 /* private: room in syms */
+	struct kdep_nameset *index; /* private: the name index */
+};
+
+/*
+ * Parse the .config or auto.conf at path (string) into *c, which needs
+ * no setup.  A malformed line is KDEP_EDATA "PATH:LINE: what"; on any
+ * error *c is left empty.  An indented line is no error: it is ignored,
+ * as kconfig ignores it, and counted in c->ignored.  Release with
+ * kdep_config_free().
+ */
+KDEP_API int kdep_config_parse(const char *path, struct kdep_config *c);
+/* The same over data[0..len); file (string) names it in messages. */
+KDEP_API int kdep_config_parsemem(const char *file, const char *data,
+				  size_t len, struct kdep_config *c);
+/* The symbol called name (string, no "CONFIG_"), or NULL. */
+KDEP_API const struct kdep_confsym *
+kdep_config_find(const struct kdep_config *c, const char *name);
+KDEP_API void kdep_config_free(struct kdep_config *c);
+/* Append the auto.conf / autoconf.h text of c to out (kconfig's formats). */
+KDEP_API int kdep_config_autoconf(const struct kdep_config *c,
+				  struct kdep_buf *out);
+KDEP_API int kdep_config_autoheader(const struct kdep_config *c,
+				    struct kdep_buf *out);
+
+/* ---- ELF symbols (elf.c) --------------------------------------------- */
+
+/*
+ * Call fn(ctx, name, len) for every symbol nm lists by default in the ELF
+ * object data[0..len) - ELF32 or ELF64, either byte order: each SHT_SYMTAB
+ * entry but the null, section and file symbols, in table order.  name
+ * (string) names the file in messages.  Every offset and size is checked:
+ * a file that is not ELF or is truncated is KDEP_EDATA.  A non-zero return
+ * from fn stops the walk and is returned.
+ */
+KDEP_API int kdep_elf_symbols(const void *data, size_t len, const char *name,
+			      kdep_symfn fn, void *ctx);
+
+/* ---- .cmd files (cmdfile.c) ------------------------------------------ */
+
+/* What a line of a .cmd file says about its target (formats in cmdfile.c). */
+enum kdep_cmdkind {
+	KDEP_CMD_CMDLINE, /* cmd_T or savedcmd_T: the command line */
+	KDEP_CMD_SOURCE,  /* source_T */
+	KDEP_CMD_DEP,     /* a file listed in deps_T */
+	KDEP_CMD_STAMP,   /* a $(wildcard X) in deps_T: a config stamp */
+	KDEP_CMD_KSYM,    /* a $(wildcard X) in ksymdeps_T: a ksym stamp */
+	KDEP_CMD_EXTRA,   /* a prerequisite of another "T: ..." rule */
+};
+
+struct kdep_cmdent {
+	int kind;           /* enum kdep_cmdkind */
+	const char *target; /* T, tlen bytes, not NUL-terminated */
+	size_t tlen;
+	const char *s;      /* the value or path, len bytes, not terminated */
+	size_t len;
+	int wildcard;       /* EXTRA: inside $(wildcard ...) */
+	unsigned line;
+};
+typedef int (*kdep_cmdfn)(void *ctx, const struct kdep_cmdent *e);
+
+/*
+ * Read the .cmd text data[0..len) (file names it in messages), calling
+ * fn for each entry in order; a non-zero return from fn stops and is
+ * returned.  A malformed file (a line that is none of the forms, a NUL
+ * byte, a deps_ block without its end or rule) is KDEP_EDATA
+ * "FILE:LINE: what" - after fn has seen the entries before it.
+ */
+KDEP_API int kdep_cmdparse(const char *file, const char *data, size_t len,
+			   kdep_cmdfn fn, void *ctx);
 
 #ifdef __cplusplus
 }
