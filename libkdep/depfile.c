@@ -34,32 +34,32 @@
  *
  * Tokens point into the caller's buffer, which is rewritten in place:
  * unescaping only ever shortens a word, and the byte after a word is
- * replaced by a NUL until the next call puts it back.
+ * replaced by a NUL while the caller's function sees it.
  */
 #include <string.h>
 
 #include "internal.h"
 
-void kdep_depinit(struct kdep_depparser *dp, char *data, size_t len,
-		  enum kdep_dialect dialect)
-{
-	memset(dp, 0, sizeof(*dp));
-	dp->p = data;
-	dp->end = data + len;
-	dp->dialect = dialect;
-	dp->intarget = 1;
-	dp->line = 1;
-}
+/* Where a dialect's tokenizer stands in the buffer. */
+struct parser {
+	char *p, *end;
+	enum kdep_dialect dialect;
+	int intarget;   /* kbuild63/make: next word is a target */
+	int aftercolon; /* next prerequisite is the first after ':' */
+	unsigned line;
+	char *cut;      /* where the last token's NUL was written */
+	char cutc;      /* the byte it replaced */
+};
 
 /* Terminate the token at e, remembering the byte to put back. */
-static void cut(struct kdep_depparser *dp, char *e)
+static void cut(struct parser *dp, char *e)
 {
 	dp->cut = e;
 	dp->cutc = *e;
 	*e = '\0';
 }
 
-static void uncut(struct kdep_depparser *dp)
+static void uncut(struct parser *dp)
 {
 	if (dp->cut) {
 		*dp->cut = dp->cutc;
@@ -67,7 +67,7 @@ static void uncut(struct kdep_depparser *dp)
 	}
 }
 
-static int emit(struct kdep_depparser *dp, struct kdep_token *t, char *s,
+static int emit(struct parser *dp, struct kdep_token *t, char *s,
 		char *e, unsigned line)
 {
 	int target = dp->dialect == KDEP_DIALECT_KBUILD ? e[-1] == ':'
@@ -104,7 +104,7 @@ static int kbuildsep(char c)
 	return c == ' ' || c == '\\' || c == '\n';
 }
 
-static int nextkbuild(struct kdep_depparser *dp, struct kdep_token *t)
+static int nextkbuild(struct parser *dp, struct kdep_token *t)
 {
 	char *p = dp->p, *q;
 
@@ -122,7 +122,7 @@ static int nextkbuild(struct kdep_depparser *dp, struct kdep_token *t)
 }
 
 /* Skip a '#' comment; an escaped byte (even a newline) stays inside it. */
-static char *skipcomment(struct kdep_depparser *dp, char *p)
+static char *skipcomment(struct parser *dp, char *p)
 {
 	for (p++; p < dp->end && *p && *p != '\n'; p++) {
 		if (*p == '\\' && p + 1 < dp->end) {
@@ -134,7 +134,7 @@ static char *skipcomment(struct kdep_depparser *dp, char *p)
 	return p;
 }
 
-static int nextkbuild63(struct kdep_depparser *dp, struct kdep_token *t)
+static int nextkbuild63(struct parser *dp, struct kdep_token *t)
 {
 	char *p = dp->p, *q;
 
@@ -217,7 +217,7 @@ static size_t contline(const char *p, const char *end)
  * leaves *pp after the input consumed; *colon is set when the word ends in
  * an unescaped ':'.
  */
-static char *makeword(struct kdep_depparser *dp, char **pp, int *colon)
+static char *makeword(struct parser *dp, char **pp, int *colon)
 {
 	char *q = *pp, *out = *pp;
 
@@ -286,7 +286,7 @@ static char *makeword(struct kdep_depparser *dp, char **pp, int *colon)
 	return out;
 }
 
-static int nextmake(struct kdep_depparser *dp, struct kdep_token *t)
+static int nextmake(struct parser *dp, struct kdep_token *t)
 {
 	char *p = dp->p, *e;
 	size_t n;
@@ -336,15 +336,21 @@ static int nextmake(struct kdep_depparser *dp, struct kdep_token *t)
 	}
 }
 
-int kdep_depnext(struct kdep_depparser *dp, struct kdep_token *t)
+int kdep_depparse(char *data, size_t len, enum kdep_dialect dialect,
+		  kdep_tokfn fn, void *ctx)
 {
-	uncut(dp);
-	switch (dp->dialect) {
-	case KDEP_DIALECT_KBUILD:
-		return nextkbuild(dp, t);
-	case KDEP_DIALECT_KBUILD63:
-		return nextkbuild63(dp, t);
-	default:
-		return nextmake(dp, t);
+	struct parser dp = {.p = data, .end = data + len, .dialect = dialect,
+			    .intarget = 1, .line = 1};
+	int (*next)(struct parser *, struct kdep_token *) =
+		dialect == KDEP_DIALECT_KBUILD	   ? nextkbuild
+		: dialect == KDEP_DIALECT_KBUILD63 ? nextkbuild63
+						   : nextmake;
+	struct kdep_token t;
+	int e = 0;
+
+	while (e == 0 && next(&dp, &t)) {
+		e = fn(ctx, &t);
+		uncut(&dp);
 	}
+	return e;
 }

@@ -35,6 +35,8 @@ struct run {
 	struct kdep_listing stamps; /* which stamps exist */
 	struct kdep_buf file;       /* the file being scanned */
 	struct kdep_buf stamp;      /* the stamp path being printed */
+	int pending;                /* kbuild: a target waits for a source */
+	int saw;                    /* the source was seen */
 };
 
 static int matches(const char *const *suffixes, const char *s, size_t len)
@@ -292,18 +294,20 @@ static int kbuild63token(struct run *r, const struct kdep_token *t, int *saw)
 	return scanfile(r, t->s, t->len, KDEP_SEEN_DEP);
 }
 
+static int token(void *ctx, const struct kdep_token *t)
+{
+	struct run *r = ctx;
+
+	if (r->prof->dialect == KDEP_DIALECT_KBUILD)
+		return kbuildtoken(r, t, &r->pending, &r->saw);
+	return kbuild63token(r, t, &r->saw);
+}
+
 static int parsedeps(struct run *r, char *data, size_t len)
 {
-	struct kdep_depparser dp;
-	struct kdep_token t;
-	int pending = 0, saw = 0, e = 0;
+	int e = kdep_depparse(data, len, r->prof->dialect, token, r);
 
-	kdep_depinit(&dp, data, len, (enum kdep_dialect)r->prof->dialect);
-	while (e == 0 && kdep_depnext(&dp, &t))
-		e = r->prof->dialect == KDEP_DIALECT_KBUILD
-			    ? kbuildtoken(r, &t, &pending, &saw)
-			    : kbuild63token(r, &t, &saw);
-	if (e == 0 && !saw)
+	if (e == 0 && !r->saw)
 		e = kdep_err(KDEP_EDATA, "parse error; no targets found");
 	return e;
 }

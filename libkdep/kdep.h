@@ -812,37 +812,28 @@ enum kdep_tokkind {
 };
 
 struct kdep_token {
-	const char *s;  /* into the parser's buffer; NUL-terminated */
+	const char *s;  /* into the caller's buffer; NUL-terminated */
 	size_t len;
-	int kind;       /* enum kdep_tokkind */
+	enum kdep_tokkind kind;
 	int first;      /* the first prerequisite right after a ':' */
 	unsigned line;  /* 1-based line of the token's first byte */
 };
 
-/*
- * A depfile tokenizer working in place over a writable buffer (unescaping
- * shortens tokens in place; a token is NUL-terminated by overwriting
- * the byte after it; a token stays valid until the next kdep_depnext()).
- * The buffer is data[0..len) with data[len] == '\0'.
- * Like upstream fixdep, the kbuild dialects treat a NUL byte as the end of
- * input; the make dialect treats it as a separator.  CRLF line ends are
- * accepted by the make dialect; the kbuild dialects keep '\r' in tokens as
- * upstream does.
- */
-struct kdep_depparser {
-	char *p, *end;
-	int dialect;
-	int intarget;   /* kbuild63/make: next word is a target */
-	int aftercolon; /* next prerequisite is the first after ':' */
-	unsigned line;
-	char *cut;      /* where the last token's NUL was written */
-	char cutc;      /* the byte it replaced, restored by the next call */
-};
+/* Receives each token; a non-zero return stops the parse. */
+typedef int (*kdep_tokfn)(void *ctx, const struct kdep_token *t);
 
-KDEP_API void kdep_depinit(struct kdep_depparser *dp, char *data, size_t len,
-			   enum kdep_dialect dialect);
-/* Next token into *t: 1 when there is one, 0 at the end. */
-KDEP_API int kdep_depnext(struct kdep_depparser *dp, struct kdep_token *t);
+/*
+ * Tokenize the depfile data[0..len) (data[len] == '\0') in place, calling
+ * fn(ctx, token) for each token in order.  Unescaping shortens tokens in
+ * the buffer; while fn runs, its token is NUL-terminated by the byte
+ * after it, which is put back when fn returns.  Like upstream fixdep, the
+ * kbuild dialects treat a NUL byte as the end of input; the make dialect
+ * treats it as a separator.  CRLF line ends are accepted by the make
+ * dialect; the kbuild dialects keep '\r' in tokens as upstream does.
+ * Returns 0, or the first non-zero return of fn.
+ */
+KDEP_API int kdep_depparse(char *data, size_t len, enum kdep_dialect dialect,
+			   kdep_tokfn fn, void *ctx);
 
 /* ---- CONFIG_ scanning (scan.c) ------------------------------------------ */
 

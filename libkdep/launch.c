@@ -164,8 +164,11 @@ struct tok {
 
 struct rw {
 	const struct kdep_launch *l;
+	char *data; /* the depfile's text, tokens point into it */
 	struct tok *toks;
 	size_t ntoks, cap;
+	size_t targets; /* tokens that are targets */
+	int found;      /* an autoconf header is a prerequisite */
 	struct kdep_nameset *syms;
 	struct kdep_buf symlist; /* symbols in order of first use, NUL after each */
 	struct kdep_listing stamps; /* which stamps exist */
@@ -190,8 +193,11 @@ static int isautoconf(const struct kdep_launch *l, const char *s, size_t n)
 	return 0;
 }
 
-static int addtok(struct rw *r, char *data, const struct kdep_token *t)
+static int addtok(void *ctx, const struct kdep_token *t)
 {
+	struct rw *r = ctx;
+	struct tok *k;
+
 	if (r->ntoks == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 64;
 		struct tok *p = realloc(r->toks, cap * sizeof(*p));
@@ -201,30 +207,25 @@ static int addtok(struct rw *r, char *data, const struct kdep_token *t)
 		r->toks = p;
 		r->cap = cap;
 	}
-	r->toks[r->ntoks].s = data + (t->s - data);
-	r->toks[r->ntoks].len = t->len;
-	r->toks[r->ntoks].target = t->kind == KDEP_TOK_TARGET;
-	r->toks[r->ntoks].autoconf = isautoconf(r->l, t->s, t->len);
-	r->ntoks++;
+	k = &r->toks[r->ntoks++];
+	k->s = r->data + (t->s - r->data);
+	k->len = t->len;
+	k->target = t->kind == KDEP_TOK_TARGET;
+	k->autoconf = isautoconf(r->l, t->s, t->len);
+	r->targets += k->target;
+	r->found |= !k->target && k->autoconf;
 	return 0;
 }
 
 /* Tokens into r; 1 if an autoconf header is a prerequisite. */
 static int parse(struct rw *r, char *data, size_t len)
 {
-	struct kdep_depparser dp;
-	struct kdep_token t;
 	size_t i;
-	int found = 0, targets = 0, e;
+	int e;
 
-	kdep_depinit(&dp, data, len, KDEP_DIALECT_MAKE);
-	while (kdep_depnext(&dp, &t)) {
-		if ((e = addtok(r, data, &t)) < 0)
-			return e;
-		targets += t.kind == KDEP_TOK_TARGET;
-		found |= t.kind == KDEP_TOK_PREREQ &&
-			 r->toks[r->ntoks - 1].autoconf;
-	}
+	r->data = data;
+	if ((e = kdep_depparse(data, len, KDEP_DIALECT_MAKE, addtok, r)) < 0)
+		return e;
 	/*
 	 * The parser unescapes in place, so each token ends at or before
 	 * the end of its text; the byte after it is a separator or left
@@ -232,10 +233,10 @@ static int parse(struct rw *r, char *data, size_t len)
 	 */
 	for (i = 0; i < r->ntoks; i++)
 		r->toks[i].s[r->toks[i].len] = '\0';
-	if (!targets)
+	if (!r->targets)
 		return kdep_err(KDEP_EDATA, "%s: no targets found",
 				r->l->depfile);
-	return found;
+	return r->found;
 }
 
 static int usesym(void *ctx, const char *name, size_t len)

@@ -14,26 +14,26 @@
 #include "kdep.h"
 #include "testutil.h"
 
+/* Each token as T(target), F(first prerequisite) or P(prerequisite). */
+static int spell(void *ctx, const struct kdep_token *t)
+{
+	char k = t->kind == KDEP_TOK_TARGET ? 'T' : t->first ? 'F' : 'P';
+
+	cr_assert_eq(strlen(t->s), t->len, "token is NUL-terminated");
+	cr_assert_eq(kdep_bufprintf(ctx, "%c(%.*s)", k, (int)t->len, t->s), 0);
+	return 0;
+}
+
 static char *tokensn(enum kdep_dialect d, const char *text, size_t len)
 {
 	struct kdep_buf out = {0};
-	struct kdep_depparser dp;
-	struct kdep_token t;
 	char *data = malloc(len + 1);
 
 	cr_assert_not_null(data);
 	memcpy(data, text, len);
 	data[len] = '\0';
-	kdep_depinit(&dp, data, len, d);
 	cr_assert_eq(kdep_bufputs(&out, ""), 0);
-	while (kdep_depnext(&dp, &t)) {
-		char k = t.kind == KDEP_TOK_TARGET ? 'T' : t.first ? 'F' : 'P';
-
-		cr_assert_eq(strlen(t.s), t.len, "token is NUL-terminated");
-		cr_assert_eq(kdep_bufprintf(&out, "%c(%.*s)", k, (int)t.len,
-					    t.s),
-			     0);
-	}
+	cr_assert_eq(kdep_depparse(data, len, d, spell, &out), 0);
 	free(data);
 	return out.data;
 }
@@ -378,36 +378,61 @@ Test(make, reads_the_readers_table_as_ninja_and_make_do)
 
 /* ---- all dialects ---- */
 
+static int addline(void *ctx, const struct kdep_token *t)
+{
+	struct kdep_buf *b = ctx;
+
+	return kdep_bufprintf(b, "%u ", t->line);
+}
+
 Test(depfile, token_lines_count_from_one)
 {
 	char data[] = "a.o: a.c \\\n b.h\n";
-	struct kdep_depparser dp;
-	struct kdep_token t;
-	unsigned want[] = {1, 1, 2};
-	int d, i;
+	int d;
 
 	for (d = KB; d <= MK; d++) {
 		char copy[sizeof(data)];
+		struct kdep_buf lines = {0};
 
 		memcpy(copy, data, sizeof(data));
-		kdep_depinit(&dp, copy, sizeof(data) - 1, d);
-		for (i = 0; kdep_depnext(&dp, &t); i++) {
-			cr_assert_lt(i, 3);
-			cr_assert_eq(t.line, want[i], "dialect %d token %d", d,
-				     i);
-		}
-		cr_assert_eq(i, 3);
+		cr_assert_eq(kdep_depparse(copy, sizeof(data) - 1,
+					   (enum kdep_dialect)d, addline,
+					   &lines),
+			     0);
+		cr_assert_str_eq(lines.data, "1 1 2 ", "dialect %d", d);
+		kdep_buffree(&lines);
 	}
+}
+
+static int none(void *ctx, const struct kdep_token *t)
+{
+	(void)ctx;
+	(void)t;
+	return 0;
 }
 
 Test(depfile, buffer_is_restored_between_tokens)
 {
 	char data[] = "a.o: a.c b.h";
-	struct kdep_depparser dp;
-	struct kdep_token t;
 
-	kdep_depinit(&dp, data, sizeof(data) - 1, KB);
-	while (kdep_depnext(&dp, &t))
-		;
+	cr_assert_eq(kdep_depparse(data, sizeof(data) - 1, KB, none, NULL), 0);
 	cr_assert_str_eq(data, "a.o: a.c b.h");
+}
+
+static int stopat2(void *ctx, const struct kdep_token *t)
+{
+	int *n = ctx;
+
+	(void)t;
+	return ++*n == 2 ? 7 : 0;
+}
+
+Test(depfile, a_non_zero_return_stops_the_parse_and_is_returned)
+{
+	char data[] = "a.o: a.c b.h c.h";
+	int n = 0;
+
+	cr_assert_eq(kdep_depparse(data, sizeof(data) - 1, MK, stopat2, &n), 7);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(data, "a.o: a.c b.h c.h");
 }

@@ -307,15 +307,48 @@ static void refmake(const char *b, size_t len, struct toks *t)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
+/* What the walk over our tokens compares against the reference. */
+struct walk {
+	char *buf;
+	const char *orig;
+	size_t len;
+	struct liner *ln;
+	struct toks *ref;
+	size_t n;
+	const char *prevend;
+};
+
+static int check(void *ctx, const struct kdep_token *t)
+{
+	struct walk *w = ctx;
+	char *buf = w->buf;
+	const struct tok *r;
+
+	CHECK(t->s >= buf && t->len <= w->len && t->s + t->len <= buf + w->len);
+	CHECK(t->s[t->len] == '\0');
+	CHECK(!memchr(t->s, '\0', t->len));
+	CHECK(!w->prevend || t->s > w->prevend);
+	CHECK(t->kind == KDEP_TOK_TARGET || t->kind == KDEP_TOK_PREREQ);
+	CHECK(!t->first || t->kind == KDEP_TOK_PREREQ);
+	CHECK(t->line == lineat(w->ln, (size_t)(t->s - buf)));
+	if (DIALECT == KDEP_DIALECT_KBUILD)
+		CHECK(memcmp(t->s, w->orig + (t->s - buf), t->len) == 0);
+	CHECK(w->n < w->ref->n);
+	r = &w->ref->v[w->n++];
+	CHECK(t->len == r->len && memcmp(t->s, r->s, t->len) == 0);
+	CHECK(t->kind == r->kind);
+	CHECK(t->first == r->first);
+	CHECK(t->line == r->line);
+	w->prevend = t->s + t->len;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	char *buf = fz_dup(data, len), *orig = fz_dup(data, len);
 	struct liner ln = {orig, 0, 1};
-	const char *prevend = NULL;
 	struct toks ref = {0};
-	struct kdep_depparser dp;
-	struct kdep_token t;
-	size_t n = 0;
+	struct walk w = {buf, orig, len, &ln, &ref, 0, NULL};
 
 	if (DIALECT == KDEP_DIALECT_KBUILD)
 		refkbuild(orig, len, &ref);
@@ -324,29 +357,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	else
 		refmake(orig, len, &ref);
 
-	kdep_depinit(&dp, buf, len, DIALECT);
-	while (kdep_depnext(&dp, &t)) {
-		const struct tok *r;
-
-		CHECK(t.s >= buf && t.len <= len && t.s + t.len <= buf + len);
-		CHECK(t.s[t.len] == '\0');
-		CHECK(!memchr(t.s, '\0', t.len));
-		CHECK(!prevend || t.s > prevend);
-		CHECK(t.kind == KDEP_TOK_TARGET || t.kind == KDEP_TOK_PREREQ);
-		CHECK(!t.first || t.kind == KDEP_TOK_PREREQ);
-		CHECK(t.line == lineat(&ln, (size_t)(t.s - buf)));
-		if (DIALECT == KDEP_DIALECT_KBUILD)
-			CHECK(memcmp(t.s, orig + (t.s - buf), t.len) == 0);
-		CHECK(n < ref.n);
-		r = &ref.v[n++];
-		CHECK(t.len == r->len && memcmp(t.s, r->s, t.len) == 0);
-		CHECK(t.kind == r->kind);
-		CHECK(t.first == r->first);
-		CHECK(t.line == r->line);
-		prevend = t.s + t.len;
-	}
-	CHECK(n == ref.n);
-	CHECK(kdep_depnext(&dp, &t) == 0);
+	CHECK(kdep_depparse(buf, len, DIALECT, check, &w) == 0);
+	CHECK(w.n == ref.n);
 	CHECK(buf[len] == '\0');
 	if (DIALECT == KDEP_DIALECT_KBUILD)
 		CHECK(memcmp(buf, orig, len) == 0);
