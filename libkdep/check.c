@@ -45,7 +45,7 @@ struct cinfo {
 	int settled; /* may be kept for later checks */
 	size_t textlen;
 	char text[STATTEXT];
-	struct kdep_config conf;
+	struct kdep_config *conf;
 };
 
 struct kdep_checker {
@@ -108,7 +108,7 @@ static void freecinfo(void *p)
 {
 	struct cinfo *ci = p;
 
-	kdep_config_free(&ci->conf);
+	kdep_config_free(ci->conf);
 	free(ci);
 }
 
@@ -365,7 +365,8 @@ static struct cinfo *confinfo(struct kdep_checker *c, const char *path)
 	if (ci->gen && ci->settled && fi->exists && ci->textlen == fi->textlen &&
 	    memcmp(ci->text, fi->text, fi->textlen) == 0)
 		return ci;
-	kdep_config_free(&ci->conf);
+	kdep_config_free(ci->conf);
+	ci->conf = NULL;
 	ci->gen = 1;
 	ci->ok = fi->exists && kdep_config_parse(path, &ci->conf) == 0;
 	ci->settled = fi->exists && settled(&fi->st);
@@ -373,8 +374,8 @@ static struct cinfo *confinfo(struct kdep_checker *c, const char *path)
 	memcpy(ci->text, fi->text, ci->textlen);
 	if (!ci->ok) {
 		/* a file that does not parse is "no values", never a crash */
-		kdep_config_free(&ci->conf);
-		memset(&ci->conf, 0, sizeof(ci->conf));
+		kdep_config_free(ci->conf);
+		ci->conf = NULL;
 		ci->textlen = 0;
 	}
 	return ci;
@@ -432,7 +433,7 @@ static int symline(struct check *k, char *p)
 			change(k, k->confpath, KDEP_NOCONFIG, NULL);
 		return 0;
 	}
-	sym = kdep_config_find(&k->conf->conf, p);
+	sym = kdep_config_find(k->conf->conf, p);
 	if (kdep_confvalue(&c->val, sym) < 0)
 		return KDEP_ENOMEM;
 	if ((k->covered || strcmp(val, c->val.data) != 0) &&

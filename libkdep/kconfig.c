@@ -19,7 +19,7 @@
  * do.  Blank lines and other lines starting with '#' are comments.  A
  * line that starts with a blank - an indented assignment or comment
  * alike - is ignored, as both kconfig (which warns "unexpected data") and
- * Kconfiglib ignore it; kdep_config.ignored counts them, so that callers
+ * Kconfiglib ignore it; kdep_config_ignored() counts them, so that callers
  * can warn too.  Anything else is an error naming file:line - kconfig only
  * warns, but a sync that guesses would touch the wrong stamps.  NAME must
  * be [A-Za-z0-9_]+, since it becomes a path.  A later assignment to the
@@ -87,13 +87,45 @@ static const char heading[] = "Automatically generated file; DO NOT EDIT.";
 
 /* ---- the symbol table ---------------------------------------------------- */
 
-/* The name index (nameset.c) keeps each name's syms index + 1. */
+struct kdep_config {
+	struct kdep_confsym *syms; /* in order of first assignment, n too */
+	size_t n, cap;
+	char *title;               /* "# TITLE" of kconfig's heading, or NULL */
+	unsigned ignored;          /* indented lines, ignored */
+	unsigned firstignored;     /* the first one's number */
+	struct kdep_nameset *index; /* name -> its syms index + 1 */
+};
+
+/* A NULL config is an empty one: every symbol n. */
+size_t kdep_config_count(const struct kdep_config *c)
+{
+	return c ? c->n : 0;
+}
+
+const struct kdep_confsym *kdep_config_sym(const struct kdep_config *c,
+					   size_t i)
+{
+	return c && i < c->n ? &c->syms[i] : NULL;
+}
+
+const char *kdep_config_title(const struct kdep_config *c)
+{
+	return c ? c->title : NULL;
+}
+
+unsigned kdep_config_ignored(const struct kdep_config *c, unsigned *first)
+{
+	if (first)
+		*first = c ? c->firstignored : 0;
+	return c ? c->ignored : 0;
+}
+
 const struct kdep_confsym *kdep_config_find(const struct kdep_config *c,
 					    const char *name)
 {
 	void **val;
 
-	if (!c->index ||
+	if (!c || !c->index ||
 	    !(val = kdep_nameset_get(c->index, name, strlen(name))) || !*val)
 		return NULL;
 	return &c->syms[(size_t)(uintptr_t)*val - 1];
@@ -104,7 +136,7 @@ const struct kdep_confsym *kdep_config_find(const struct kdep_config *c,
  * failure).  A name set again keeps its first place.
  */
 static int setsym(struct kdep_config *c, const char *name, size_t len,
-		  char *val, int kind, unsigned line)
+		  char *val, enum kdep_confkind kind, unsigned line)
 {
 	struct kdep_confsym *s;
 	void **slot;
@@ -143,7 +175,7 @@ nomem:
 	return kdep_err(KDEP_ENOMEM, "out of memory");
 }
 
-void kdep_config_free(struct kdep_config *c)
+static void clear(struct kdep_config *c)
 {
 	size_t i;
 
@@ -155,6 +187,14 @@ void kdep_config_free(struct kdep_config *c)
 	kdep_nameset_free(c->index);
 	free(c->title);
 	memset(c, 0, sizeof(*c));
+}
+
+void kdep_config_free(struct kdep_config *c)
+{
+	if (c) {
+		clear(c);
+		free(c);
+	}
 }
 
 /* ---- parsing ------------------------------------------------------------- */
@@ -194,7 +234,7 @@ static int startswith(const char *s, size_t len, const char *pre)
 }
 
 /* What an unquoted value is, by its spelling. */
-static int unquotedkind(const char *v, size_t n)
+static enum kdep_confkind unquotedkind(const char *v, size_t n)
 {
 	size_t i = 0;
 
@@ -288,7 +328,8 @@ static int assignment(struct kdep_config *c, const struct line *l)
 	const char *name, *v;
 	size_t n, vn;
 	char *val = NULL;
-	int kind = KDEP_CONF_STR, e;
+	enum kdep_confkind kind = KDEP_CONF_STR;
+	int e;
 
 	if (!kdep_confsplit(l->s, l->len, &name, &n, &v, &vn))
 		return lerr(l, "expected CONFIG_NAME=value");
@@ -371,8 +412,8 @@ static int parseline(struct kdep_config *c, const struct line *l, int *st)
 	return assignment(c, l);
 }
 
-int kdep_config_parsemem(const char *file, const char *data, size_t len,
-			 struct kdep_config *c)
+static int parse(const char *file, const char *data, size_t len,
+		 struct kdep_config *c)
 {
 	struct kdep_lines it;
 	struct line l = {file, 0, NULL, 0};
@@ -388,11 +429,11 @@ int kdep_config_parsemem(const char *file, const char *data, size_t len,
 		e = parseline(c, &l, &st);
 	}
 	if (e < 0)
-		kdep_config_free(c);
+		clear(c);
 	return e;
 }
 
-int kdep_config_parse(const char *path, struct kdep_config *c)
+static int load(const char *path, struct kdep_config *c)
 {
 	struct kdep_buf b = {0};
 	int e;
@@ -400,9 +441,39 @@ int kdep_config_parse(const char *path, struct kdep_config *c)
 	memset(c, 0, sizeof(*c));
 	e = kdep_readfile(path, &b, NULL);
 	if (e == 0)
-		e = kdep_config_parsemem(path, b.data, b.len, c);
+		e = parse(path, b.data, b.len, c);
 	kdep_buffree(&b);
 	return e;
+}
+
+/* A new config, filled by parse or load; *out NULL on error. */
+static int make(struct kdep_config **out, const char *file, const char *data,
+		size_t len)
+{
+	struct kdep_config *c = malloc(sizeof(*c));
+	int e;
+
+	*out = NULL;
+	if (!c)
+		return kdep_err(KDEP_ENOMEM, "out of memory");
+	e = data ? parse(file, data, len, c) : load(file, c);
+	if (e < 0) {
+		free(c);
+		return e;
+	}
+	*out = c;
+	return 0;
+}
+
+int kdep_config_parsemem(const char *file, const char *data, size_t len,
+			 struct kdep_config **c)
+{
+	return make(c, file, data ? data : "", len);
+}
+
+int kdep_config_parse(const char *path, struct kdep_config **c)
+{
+	return make(c, path, NULL, 0);
 }
 
 /* ---- writing ------------------------------------------------------------- */
@@ -419,8 +490,8 @@ static int addquoted(struct kdep_buf *out, const char *s)
 }
 
 /* The auto.conf line of s (also its stamp's content); n: "is not set". */
-static int confline(struct kdep_buf *out, const char *name, int kind,
-		    const char *val)
+static int confline(struct kdep_buf *out, const char *name,
+		    enum kdep_confkind kind, const char *val)
 {
 	if (kind == KDEP_CONF_N)
 		return kdep_bufprintf(out, "# CONFIG_%s is not set\n", name);
@@ -477,6 +548,8 @@ static int defline(struct kdep_buf *out, const struct kdep_confsym *s)
 		    addquoted(out, s->val) < 0)
 			return KDEP_ENOMEM;
 		return kdep_bufadd(out, "\n", 1);
+	case KDEP_CONF_N: /* n is no #define */
+		break;
 	}
 	return 0;
 }
@@ -580,7 +653,7 @@ static int readold(const char *path, struct kdep_config *old)
 	memset(old, 0, sizeof(*old));
 	if (stat(path, &sb) < 0 && errno == ENOENT)
 		return 0;
-	return kdep_config_parse(path, old);
+	return load(path, old);
 }
 
 int kdep_syncconfig(const struct kdep_syncopts *o, struct kdep_syncstats *st)
@@ -595,13 +668,13 @@ int kdep_syncconfig(const struct kdep_syncopts *o, struct kdep_syncstats *st)
 	memset(y.st, 0, sizeof(*y.st));
 	y.dir = o->dir && *o->dir ? o->dir : KDEP_CONFIGDIR;
 	clock_gettime(CLOCK_REALTIME, &y.start);
-	if ((e = kdep_config_parse(o->config, &new)) < 0)
+	if ((e = load(o->config, &new)) < 0)
 		return e;
 	y.st->symbols = new.n;
 	y.st->ignored = new.ignored;
 	y.st->firstignored = new.firstignored;
 	if (kdep_bufprintf(&autoconf, "%s/auto.conf", y.dir) < 0) {
-		kdep_config_free(&new);
+		clear(&new);
 		return KDEP_ENOMEM;
 	}
 	e = readold(autoconf.data, &old);
@@ -613,8 +686,8 @@ int kdep_syncconfig(const struct kdep_syncopts *o, struct kdep_syncstats *st)
 	if (e == 0)
 		e = syncfile(autoconf.data, &new, kdep_config_autoconf,
 			     &y.st->autoconf);
-	kdep_config_free(&old);
-	kdep_config_free(&new);
+	clear(&old);
+	clear(&new);
 	kdep_buffree(&autoconf);
 	kdep_buffree(&y.path);
 	kdep_buffree(&y.was);

@@ -900,35 +900,38 @@ enum kdep_confkind {
 struct kdep_confsym {
 	char *name;    /* without "CONFIG_" (string) */
 	char *val;     /* "n", "y", "m", the number, the string's text */
-	int kind;      /* enum kdep_confkind */
+	enum kdep_confkind kind;
 	unsigned line; /* of the last assignment */
 };
 
-/* A parsed .config or auto.conf. */
-struct kdep_config {
-	struct kdep_confsym *syms; /* in order of first assignment, n too */
-	size_t n;
-	char *title; /* "# TITLE" of kconfig's heading, or NULL */
-	/* indented lines, ignored as kconfig ignores them (it warns) */
-	unsigned ignored, firstignored; /* how many; the first one's number */
-	size_t cap;                 /* private: room in syms */
-	struct kdep_nameset *index; /* private: the name index */
-};
+/* A parsed .config or auto.conf; NULL reads as an empty one (all n). */
+struct kdep_config;
 
 /*
- * Parse the .config or auto.conf at path (string) into *c, which needs
- * no setup.  A malformed line is KDEP_EDATA "PATH:LINE: what"; on any
- * error *c is left empty.  An indented line is no error: it is ignored,
- * as kconfig ignores it, and counted in c->ignored.  Release with
- * kdep_config_free().
+ * Parse the .config or auto.conf at path (string) into a new *c (NULL
+ * on error).  A malformed line is KDEP_EDATA "PATH:LINE: what".  An
+ * indented line is no error: it is ignored, as kconfig ignores it, and
+ * counted by kdep_config_ignored().  Release with kdep_config_free().
  */
-KDEP_API int kdep_config_parse(const char *path, struct kdep_config *c);
+KDEP_API int kdep_config_parse(const char *path, struct kdep_config **c);
 /* The same over data[0..len); file (string) names it in messages. */
 KDEP_API int kdep_config_parsemem(const char *file, const char *data,
-				  size_t len, struct kdep_config *c);
+				  size_t len, struct kdep_config **c);
+/* Symbols assigned (n too); symbol i of them, in order of first assignment. */
+KDEP_API size_t kdep_config_count(const struct kdep_config *c);
+KDEP_API const struct kdep_confsym *
+kdep_config_sym(const struct kdep_config *c, size_t i);
 /* The symbol called name (string, no "CONFIG_"), or NULL. */
 KDEP_API const struct kdep_confsym *
 kdep_config_find(const struct kdep_config *c, const char *name);
+/* The "# TITLE" line of kconfig's heading, or NULL. */
+KDEP_API const char *kdep_config_title(const struct kdep_config *c);
+/*
+ * Indented lines ignored (kconfig warns about them); *first (if not
+ * NULL) gets the line number of the first.
+ */
+KDEP_API unsigned kdep_config_ignored(const struct kdep_config *c,
+				      unsigned *first);
 KDEP_API void kdep_config_free(struct kdep_config *c);
 /* Append the auto.conf / autoconf.h text of c to out (kconfig's formats). */
 KDEP_API int kdep_config_autoconf(const struct kdep_config *c,

@@ -105,7 +105,7 @@ struct kdep_record {
 	struct kdep_hashstate sum; /* of all text so far: the end line */
 	struct kdep_out out;
 	int open;                  /* out is open */
-	struct kdep_config conf;   /* values for c lines, once conf is set */
+	struct kdep_config *conf;  /* values for c lines, once conf is set */
 	int hasconf;
 	struct kdep_buf name;      /* a symbol's name, NUL-terminated */
 };
@@ -190,7 +190,7 @@ void kdep_record_free(struct kdep_record *r)
 	free(r->target);
 	kdep_buffree(&r->text);
 	kdep_buffree(&r->name);
-	kdep_config_free(&r->conf);
+	kdep_config_free(r->conf);
 	free(r);
 }
 
@@ -249,7 +249,7 @@ static int configline(struct kdep_record *r, const struct kdep_seen *s)
 	r->name.len = 0;
 	if (kdep_bufadd(&r->name, s->name, s->namelen) < 0)
 		return KDEP_ENOMEM;
-	sym = kdep_config_find(&r->conf, r->name.data);
+	sym = kdep_config_find(r->conf, r->name.data);
 	if ((e = kdep_confvalue(&v, sym)) == 0)
 		e = kdep_bufprintf(&r->text, "c %s %s\n", r->name.data, v.data);
 	kdep_buffree(&v);

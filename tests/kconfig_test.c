@@ -11,10 +11,11 @@
 
 /* ---- parsing ------------------------------------------------------------ */
 
-static struct kdep_config cfg;
+static struct kdep_config *cfg;
 
 static void parse(const char *text)
 {
+	kdep_config_free(cfg);
 	cr_assert_eq(kdep_config_parsemem("t.config", text, strlen(text), &cfg),
 		     0, "%s", kdep_errmsg());
 }
@@ -22,16 +23,16 @@ static void parse(const char *text)
 /* Parsing text fails with KDEP_EDATA and exactly message msg. */
 static void parsefails(const char *text, const char *msg)
 {
+	kdep_config_free(cfg);
 	cr_assert_eq(kdep_config_parsemem("t.config", text, strlen(text), &cfg),
 		     KDEP_EDATA);
 	cr_assert_str_eq(kdep_errmsg(), msg);
-	cr_assert_eq(cfg.n, 0);
-	cr_assert_null(cfg.syms);
+	cr_assert_null(cfg, "a failed parse hands out no config");
 }
 
 static const struct kdep_confsym *sym(const char *name)
 {
-	const struct kdep_confsym *s = kdep_config_find(&cfg, name);
+	const struct kdep_confsym *s = kdep_config_find(cfg, name);
 
 	cr_assert_not_null(s, "no symbol %s", name);
 	return s;
@@ -39,7 +40,8 @@ static const struct kdep_confsym *sym(const char *name)
 
 static void freecfg(void)
 {
-	kdep_config_free(&cfg);
+	kdep_config_free(cfg);
+	cfg = NULL;
 }
 
 TestSuite(kconfig_parse, .fini = freecfg);
@@ -139,8 +141,8 @@ Test(kconfig_parse, comments_and_blank_lines_are_ignored)
 {
 	parse("#\n# CONFIG_A=y\n#CONFIG_B is not set\n\n   \n\t# note\n"
 	      "# CONFIG_C is not set, really\nCONFIG_D=y\n");
-	cr_assert_eq(cfg.n, 1);
-	cr_assert_str_eq(cfg.syms[0].name, "D");
+	cr_assert_eq(kdep_config_count(cfg), 1);
+	cr_assert_str_eq(kdep_config_sym(cfg, 0)->name, "D");
 }
 
 Test(kconfig_parse, trailing_blanks_and_cr_are_ignored)
@@ -161,19 +163,19 @@ Test(kconfig_parse, last_line_without_newline)
 Test(kconfig_parse, symbols_keep_input_order_n_included)
 {
 	parse("CONFIG_Z=y\n# CONFIG_A is not set\nCONFIG_M=1\n");
-	cr_assert_eq(cfg.n, 3);
-	cr_assert_str_eq(cfg.syms[0].name, "Z");
-	cr_assert_str_eq(cfg.syms[1].name, "A");
-	cr_assert_str_eq(cfg.syms[2].name, "M");
+	cr_assert_eq(kdep_config_count(cfg), 3);
+	cr_assert_str_eq(kdep_config_sym(cfg, 0)->name, "Z");
+	cr_assert_str_eq(kdep_config_sym(cfg, 1)->name, "A");
+	cr_assert_str_eq(kdep_config_sym(cfg, 2)->name, "M");
 }
 
 Test(kconfig_parse, later_assignment_wins_in_the_first_place)
 {
 	parse("CONFIG_A=y\nCONFIG_B=y\n# CONFIG_A is not set\nCONFIG_A=m\n");
-	cr_assert_eq(cfg.n, 2);
-	cr_assert_str_eq(cfg.syms[0].name, "A");
-	cr_assert_eq(cfg.syms[0].kind, KDEP_CONF_M);
-	cr_assert_eq(cfg.syms[0].line, 4);
+	cr_assert_eq(kdep_config_count(cfg), 2);
+	cr_assert_str_eq(kdep_config_sym(cfg, 0)->name, "A");
+	cr_assert_eq(kdep_config_sym(cfg, 0)->kind, KDEP_CONF_M);
+	cr_assert_eq(kdep_config_sym(cfg, 0)->line, 4);
 }
 
 Test(kconfig_parse, lines_are_counted_from_one)
@@ -186,27 +188,27 @@ Test(kconfig_parse, title_comes_from_kconfigs_heading)
 {
 	parse("#\n# Automatically generated file; DO NOT EDIT.\n"
 	      "# My Project 1.0 Configuration\n#\nCONFIG_A=y\n");
-	cr_assert_str_eq(cfg.title, "My Project 1.0 Configuration");
+	cr_assert_str_eq(kdep_config_title(cfg), "My Project 1.0 Configuration");
 }
 
 Test(kconfig_parse, no_title_without_heading)
 {
 	parse("# My Project\nCONFIG_A=y\n");
-	cr_assert_null(cfg.title);
+	cr_assert_null(kdep_config_title(cfg));
 }
 
 Test(kconfig_parse, heading_after_an_assignment_gives_no_title)
 {
 	parse("CONFIG_A=y\n# Automatically generated file; DO NOT EDIT.\n"
 	      "# Title\n");
-	cr_assert_null(cfg.title);
+	cr_assert_null(kdep_config_title(cfg));
 }
 
 Test(kconfig_parse, find_of_an_unknown_name_is_null)
 {
 	parse("CONFIG_A=y\n");
-	cr_assert_null(kdep_config_find(&cfg, "B"));
-	cr_assert_null(kdep_config_find(&cfg, "CONFIG_A"));
+	cr_assert_null(kdep_config_find(cfg, "B"));
+	cr_assert_null(kdep_config_find(cfg, "CONFIG_A"));
 }
 
 Test(kconfig_parse, many_symbols_are_all_found)
@@ -218,10 +220,10 @@ Test(kconfig_parse, many_symbols_are_all_found)
 	for (i = 0; i < 5000; i++)
 		cr_assert_eq(kdep_bufprintf(&b, "CONFIG_S%d=%d\n", i, i), 0);
 	cr_assert_eq(kdep_config_parsemem("big", b.data, b.len, &cfg), 0);
-	cr_assert_eq(cfg.n, 5000);
+	cr_assert_eq(kdep_config_count(cfg), 5000);
 	for (i = 0; i < 5000; i++) {
 		snprintf(name, sizeof(name), "S%d", i);
-		cr_assert_eq(sym(name), &cfg.syms[i]);
+		cr_assert_eq(sym(name), kdep_config_sym(cfg, i));
 	}
 	kdep_buffree(&b);
 }
@@ -235,26 +237,30 @@ Test(kconfig_parse, error_other_text_names_file_and_line)
 
 Test(kconfig_parse, indented_assignment_is_ignored_and_counted)
 {
+	unsigned first;
+
 	parse("CONFIG_A=y\n  CONFIG_B=y\n\tCONFIG_C=m\nCONFIG_D=m\n");
-	cr_assert_eq(cfg.n, 2);
-	cr_assert_null(kdep_config_find(&cfg, "B"));
-	cr_assert_null(kdep_config_find(&cfg, "C"));
-	cr_assert_eq(cfg.ignored, 2);
-	cr_assert_eq(cfg.firstignored, 2);
+	cr_assert_eq(kdep_config_count(cfg), 2);
+	cr_assert_null(kdep_config_find(cfg, "B"));
+	cr_assert_null(kdep_config_find(cfg, "C"));
+	cr_assert_eq(kdep_config_ignored(cfg, &first), 2);
+	cr_assert_eq(first, 2);
 }
 
 Test(kconfig_parse, indented_not_set_comment_is_ignored_and_counted)
 {
+	unsigned first;
+
 	parse("CONFIG_A=y\n  # CONFIG_A is not set\n");
 	cr_assert_eq(sym("A")->kind, KDEP_CONF_Y);
-	cr_assert_eq(cfg.ignored, 1);
-	cr_assert_eq(cfg.firstignored, 2);
+	cr_assert_eq(kdep_config_ignored(cfg, &first), 1);
+	cr_assert_eq(first, 2);
 }
 
 Test(kconfig_parse, lines_of_blanks_only_are_not_counted_as_ignored)
 {
 	parse(" \n\t\r\nCONFIG_A=y\n");
-	cr_assert_eq(cfg.ignored, 0);
+	cr_assert_eq(kdep_config_ignored(cfg, NULL), 0);
 }
 
 Test(kconfig_parse, error_missing_equals)
@@ -288,6 +294,25 @@ Test(kconfig_parse, error_text_after_the_closing_quote)
 		   "t.config:1: text after the closing quote");
 }
 
+Test(kconfig_parse, a_null_config_reads_as_empty)
+{
+	unsigned first = 9;
+
+	cr_assert_eq(kdep_config_count(NULL), 0);
+	cr_assert_null(kdep_config_sym(NULL, 0));
+	cr_assert_null(kdep_config_find(NULL, "A"));
+	cr_assert_null(kdep_config_title(NULL));
+	cr_assert_eq(kdep_config_ignored(NULL, &first), 0);
+	cr_assert_eq(first, 0);
+}
+
+Test(kconfig_parse, symbols_past_the_end_are_null)
+{
+	parse("CONFIG_A=y\n");
+	cr_assert_not_null(kdep_config_sym(cfg, 0));
+	cr_assert_null(kdep_config_sym(cfg, 1));
+}
+
 Test(kconfig_parse, error_nul_byte)
 {
 	static const char text[] = "CONFIG_A=y\nCONFIG_B=\0y\n";
@@ -309,7 +334,8 @@ static void mktmp(void)
 
 static void rmtmp(void)
 {
-	kdep_config_free(&cfg);
+	kdep_config_free(cfg);
+	cfg = NULL;
 	tu_rmtree(dir);
 	free(dir);
 	dir = NULL;
@@ -339,7 +365,7 @@ Test(kconfig_file, autoconf_lists_set_symbols_in_order_after_heading)
 	parse("#\n# Automatically generated file; DO NOT EDIT.\n# T\n#\n"
 	      "CONFIG_Y=y\n# CONFIG_N is not set\nCONFIG_M=m\nCONFIG_I=-3\n"
 	      "CONFIG_H=0x10\nCONFIG_S=\"a\\\"b\\\\\"\nCONFIG_R=raw\n");
-	cr_assert_eq(kdep_config_autoconf(&cfg, &b), 0);
+	cr_assert_eq(kdep_config_autoconf(cfg, &b), 0);
 	cr_assert_str_eq(b.data, "#\n"
 				 "# Automatically generated file; DO NOT EDIT.\n"
 				 "# T\n"
@@ -359,7 +385,7 @@ Test(kconfig_file, autoheader_defines_like_kconfig)
 
 	parse("CONFIG_Y=y\n# CONFIG_N is not set\nCONFIG_M=m\nCONFIG_I=-3\n"
 	      "CONFIG_H=0x10\nCONFIG_S=\"a\\\"b\\\\\"\n");
-	cr_assert_eq(kdep_config_autoheader(&cfg, &b), 0);
+	cr_assert_eq(kdep_config_autoheader(cfg, &b), 0);
 	cr_assert_str_eq(b.data, "/*\n"
 				 " * Automatically generated file; DO NOT EDIT.\n"
 				 " */\n"
@@ -374,21 +400,21 @@ Test(kconfig_file, autoheader_defines_like_kconfig)
 Test(kconfig_file, autoconf_reads_back_to_the_same_values)
 {
 	struct kdep_buf b = {0};
-	struct kdep_config back;
+	struct kdep_config *back;
 	size_t i;
 
 	parse("CONFIG_A=y\nCONFIG_B=m\nCONFIG_C=\"x\\\\\\\"\"\nCONFIG_D=0x1\n"
 	      "CONFIG_E=\"12\"\nCONFIG_F=\n");
-	cr_assert_eq(kdep_config_autoconf(&cfg, &b), 0);
+	cr_assert_eq(kdep_config_autoconf(cfg, &b), 0);
 	cr_assert_eq(kdep_config_parsemem("auto.conf", b.data, b.len, &back),
 		     0);
-	cr_assert_eq(back.n, cfg.n);
-	for (i = 0; i < cfg.n; i++) {
-		cr_assert_str_eq(back.syms[i].name, cfg.syms[i].name);
-		cr_assert_str_eq(back.syms[i].val, cfg.syms[i].val);
-		cr_assert_eq(back.syms[i].kind, cfg.syms[i].kind);
+	cr_assert_eq(kdep_config_count(back), kdep_config_count(cfg));
+	for (i = 0; i < kdep_config_count(cfg); i++) {
+		cr_assert_str_eq(kdep_config_sym(back, i)->name, kdep_config_sym(cfg, i)->name);
+		cr_assert_str_eq(kdep_config_sym(back, i)->val, kdep_config_sym(cfg, i)->val);
+		cr_assert_eq(kdep_config_sym(back, i)->kind, kdep_config_sym(cfg, i)->kind);
 	}
-	kdep_config_free(&back);
+	kdep_config_free(back);
 	kdep_buffree(&b);
 }
 
@@ -759,6 +785,6 @@ Test(kconfig_file, demo_sample_config_parses)
 	cr_assert_eq(sym("DEMO_BASE_ADDR")->kind, KDEP_CONF_NUM);
 	cr_assert_str_eq(sym("DEMO_GREETING")->val, "hello \"kdep\"");
 	cr_assert_eq(sym("DEMO_SELFTEST")->kind, KDEP_CONF_N);
-	cr_assert_str_eq(cfg.title, "kdep demo configuration");
+	cr_assert_str_eq(kdep_config_title(cfg), "kdep demo configuration");
 	kdep_buffree(&p);
 }

@@ -36,9 +36,9 @@ static int isnum(const char *v)
 
 static void checksym(const struct kdep_config *c, size_t i, unsigned lines)
 {
-	const struct kdep_confsym *s = &c->syms[i];
+	const struct kdep_confsym *s = kdep_config_sym(c, i);
 
-	CHECK(s->name && kdep_isname(s->name, strlen(s->name)));
+	CHECK(s && s->name && kdep_isname(s->name, strlen(s->name)));
 	CHECK(s->val);
 	CHECK(kdep_config_find(c, s->name) == s);
 	CHECK(s->line >= 1 && s->line <= lines);
@@ -67,27 +67,28 @@ static void checksym(const struct kdep_config *c, size_t i, unsigned lines)
 static void roundtrip(const struct kdep_config *c)
 {
 	struct kdep_buf text = {0};
-	struct kdep_config back;
+	struct kdep_config *back;
+	const char *title = kdep_config_title(c);
 	size_t i, k = 0;
 
 	CHECK(kdep_config_autoconf(c, &text) == 0);
 	CHECK(kdep_config_parsemem("auto.conf", text.data, text.len, &back) ==
 	      0);
-	CHECK(!c->title == !back.title);
-	CHECK(!c->title || strcmp(c->title, back.title) == 0);
-	for (i = 0; i < c->n; i++) {
-		const struct kdep_confsym *s = &c->syms[i], *b;
+	CHECK(!title == !kdep_config_title(back));
+	CHECK(!title || strcmp(title, kdep_config_title(back)) == 0);
+	for (i = 0; i < kdep_config_count(c); i++) {
+		const struct kdep_confsym *s = kdep_config_sym(c, i), *b;
 
 		if (s->kind == KDEP_CONF_N)
 			continue;
-		CHECK(k < back.n);
-		b = &back.syms[k++];
+		CHECK(k < kdep_config_count(back));
+		b = kdep_config_sym(back, k++);
 		CHECK(strcmp(s->name, b->name) == 0);
 		CHECK(s->kind == b->kind);
 		CHECK(strcmp(s->val, b->val) == 0);
 	}
-	CHECK(k == back.n);
-	kdep_config_free(&back);
+	CHECK(k == kdep_config_count(back));
+	kdep_config_free(back);
 	text.len = 0;
 	CHECK(kdep_config_autoheader(c, &text) == 0);
 	CHECK(strlen(text.data) == text.len);
@@ -98,8 +99,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct kdep_config c;
-	unsigned lines = 1;
+	struct kdep_config *c;
+	unsigned lines = 1, first, ignored;
 	size_t i;
 	int r;
 
@@ -108,17 +109,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	r = kdep_config_parsemem(".config", (const char *)data, len, &c);
 	if (r < 0) {
 		CHECK(r == KDEP_EDATA);
-		CHECK(c.n == 0 && !c.syms && !c.title && !c.index);
+		CHECK(c == NULL);
 		fz_checkerr();
 		CHECK(strncmp(kdep_errmsg(), ".config:", 8) == 0);
 		return 0;
 	}
 	CHECK(r == 0);
-	CHECK(c.ignored <= lines);
-	CHECK(!c.ignored || (c.firstignored >= 1 && c.firstignored <= lines));
-	for (i = 0; i < c.n; i++)
-		checksym(&c, i, lines);
-	roundtrip(&c);
-	kdep_config_free(&c);
+	ignored = kdep_config_ignored(c, &first);
+	CHECK(ignored <= lines);
+	CHECK(!ignored || (first >= 1 && first <= lines));
+	for (i = 0; i < kdep_config_count(c); i++)
+		checksym(c, i, lines);
+	roundtrip(c);
+	kdep_config_free(c);
 	return 0;
 }

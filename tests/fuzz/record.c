@@ -151,7 +151,7 @@ struct ref {
 	struct timespec written;
 	int stale;
 	int conf, confok, layout;
-	struct kdep_config cfg;
+	struct kdep_config *cfg;
 	struct kdep_buf stampdir;
 	struct kdep_buf covered; /* each path the record covers, NUL-ended */
 	int ah;                  /* a.h is on an f or s line */
@@ -223,6 +223,7 @@ static int confline(struct ref *r, const char *p)
 		return NORECORD;
 	path = sp + 1;
 	r->conf = 1;
+	kdep_config_free(r->cfg);
 	r->confok = kdep_config_parse(path, &r->cfg) == 0;
 	slash = strrchr(path, '/');
 	r->stampdir.len = 0;
@@ -244,7 +245,7 @@ static int symline(struct ref *r, const char *p)
 			     (enum kdep_layout)r->layout) == 0);
 	cover(r, r->tmp.data, r->tmp.len);
 	if (r->confok) {
-		encode(&r->tmp, kdep_config_find(&r->cfg, name));
+		encode(&r->tmp, kdep_config_find(r->cfg, name));
 		if (strcmp(r->tmp.data, sp + 1) != 0)
 			r->stale = 1;
 	} else {
@@ -331,7 +332,7 @@ static int reference(struct ref *r, const char *data, size_t n)
 
 static void reffree(struct ref *r)
 {
-	kdep_config_free(&r->cfg);
+	kdep_config_free(r->cfg);
 	kdep_buffree(&r->stampdir);
 	kdep_buffree(&r->covered);
 	kdep_buffree(&r->tmp);
