@@ -143,7 +143,8 @@ static int ksymdeps(const struct opts *o)
 
 	if (e < 0)
 		die(e);
-	fwrite(out.data, 1, out.len, stdout);
+	if (out.len) /* an object without markers: nothing */
+		fwrite(out.data, 1, out.len, stdout);
 	kdep_buffree(&out);
 	return flushout(0);
 }

@@ -3,7 +3,8 @@
  *
  * With no options it prints what the kernel tree's own fixdep prints; the
  * options are opt-in extensions.  Exit status as upstream: 1 for usage,
- * parse and write errors, 2 when a file cannot be read.
+ * parse and write errors, 2 when a file cannot be read.  The run itself,
+ * .cmd then record, is kdep_fixdep_run(): this is its argument handling.
  */
 #include <stdio.h>
 #include <stdlib.h>
