@@ -1,7 +1,7 @@
 # libkdep — see README.md.  `make`, `make check`, `make demo`, `make install`.
 # Sources are picked up by wildcard: one .c per concern in libkdep/, one
-# program per .c in tools/, one Criterion suite per tests/*_test.c, one
-# man page per man/*.[13].
+# program per .c in tools/ (tools/common/tool.c linked into each), one
+# Criterion suite per tests/*_test.c, one man page per man/*.[13].
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -75,9 +75,14 @@ libkdep.so.$(SOMAJOR): $(PICOBJ)
 	$(E) LD $@
 	$(Q)$(CC) -shared -Wl,-soname,libkdep.so.$(SOMAJOR) $(LDFLAGS) -o $@ $(PICOBJ)
 
-tools/%: tools/%.c libkdep.a libkdep/kdep.h
+# what the programs share (option values, errors, output): linked into each
+tools/common/tool.o: tools/common/tool.c tools/common/tool.h libkdep/kdep.h
 	$(E) CC $@
-	$(Q)$(CC) $(WARN) $(CFLAGS) -Ilibkdep -DKDEP_VERSION='"$(VERSION)"' $(LDFLAGS) $(TOOLLDFLAGS) -o $@ $< libkdep.a
+	$(Q)$(CC) $(WARN) $(CFLAGS) -Ilibkdep -c -o $@ $<
+
+tools/%: tools/%.c tools/common/tool.o tools/common/tool.h libkdep.a libkdep/kdep.h
+	$(E) CC $@
+	$(Q)$(CC) $(WARN) $(CFLAGS) -Ilibkdep -Itools/common -DKDEP_VERSION='"$(VERSION)"' $(LDFLAGS) $(TOOLLDFLAGS) -o $@ $< tools/common/tool.o libkdep.a
 
 # ---- tests -------------------------------------------------------------
 
@@ -156,7 +161,7 @@ install: all
 	install -m 644 $(MAN3) $(DESTDIR)$(PREFIX)/share/man/man3/
 
 clean:
-	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tests/*.o tests/run
+	rm -f libkdep/*.o libkdep.a libkdep.so.* kdep.so $(TOOLS) tools/common/*.o tests/*.o tests/run
 	rm -rf tests/fuzz/bin
 
 .PHONY: all check criterion demo compat compat-autoksyms bench bench-launcher bench-insight kbuild-check stress fuzz install clean

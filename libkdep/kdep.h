@@ -228,6 +228,44 @@ struct kdep_fixdep {
  */
 KDEP_API int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out);
 
+/*
+ * A whole fixdep run, as the fixdep program makes it: kdep_fixdep()'s
+ * text written out, and the target's record kept, in the order that
+ * keeps a build right when a run fails or is killed (fixdeprun.c): the
+ * .cmd first, the record last - a record never claims more than the .cmd
+ * says.  Without record, the target's old record is removed first.
+ */
+struct kdep_fixdeprun {
+	const struct kdep_profile *prof;
+	const char *depfile, *target, *cmdline; /* strings */
+	const char *cmdfile; /* the .cmd, written atomically; NULL: cmdfd */
+	int cmdfd;           /* where it goes without cmdfile (stdout: 1) */
+	/*
+	 * Read kdep_fixdep's extra lines from standard input; a profile
+	 * without extradeps refuses it (KDEP_EDATA) before anything is
+	 * read or written.
+	 */
+	int extradeps;
+	const char *cachedir; /* scan cache folder; NULL or "": none */
+	int record;           /* also write the record (kdep_record_new) */
+	/* CONFIG values for the record (kdep_record_config); NULL: the
+	   profile's configdir/auto.conf when it exists, else stamps are
+	   recorded by state */
+	const char *autoconf;
+	/* NULL-terminated (or NULL): more files to record by content */
+	const char *const *inputs;
+};
+/*
+ * Run it; 0 or the first error.  A failed descriptor write is upstream's
+ * "not all data was written to the output" (KDEP_EWRITE).
+ */
+KDEP_API int kdep_fixdep_run(const struct kdep_fixdeprun *r);
+/*
+ * The profile for kernel version (string "V.P", as kbuild's
+ * $(VERSION).$(PATCHLEVEL)); NULL with KDEP_EDATA if it is not V.P.
+ */
+KDEP_API const struct kdep_profile *kdep_profile_kernel(const char *version);
+
 /* ---- scan cache (cache.c) ----------------------------------------------- */
 
 /*
@@ -239,6 +277,7 @@ KDEP_API int kdep_fixdep(const struct kdep_fixdep *f, struct kdep_buf *out);
 KDEP_API int kdep_cache_open(struct kdep_cache **c, const char *dir,
 			     const struct kdep_scanopts *o);
 KDEP_API void kdep_cache_close(struct kdep_cache *c);
+
 /* ---- dependency records (record.c) ------------------------------------- */
 
 /*

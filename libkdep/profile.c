@@ -9,6 +9,8 @@
  *               .rlib/.rmeta/.so listed but not scanned, and only
  *               autoconf.h ignored (autoksyms.h went away in 6.4).
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,15 +90,46 @@ const struct kdep_profile *kdep_profile(const char *name)
 	return NULL;
 }
 
+/* 1 if version.patchlevel is v.p or later (no product: no overflow). */
+static int since(int version, int patchlevel, int v, int p)
+{
+	return version > v || (version == v && patchlevel >= p);
+}
+
 const struct kdep_profile *kdep_profile_for(int version, int patchlevel)
 {
-	int v = version * 1000 + patchlevel;
-
-	if (v == 0 || v >= 6003)
+	if ((version == 0 && patchlevel == 0) || since(version, patchlevel, 6, 3))
 		return &linux63;
-	if (v >= 5013)
+	if (since(version, patchlevel, 5, 13))
 		return &linux513;
 	return &linux417;
+}
+
+/* A decimal int at s (strtol's syntax, as sscanf's %d), or -1. */
+static int number(const char *s, char **end)
+{
+	long v;
+
+	errno = 0;
+	v = strtol(s, end, 10);
+	if (*end == s || errno || v < 0 || v > INT_MAX)
+		return -1;
+	return (int)v;
+}
+
+const struct kdep_profile *kdep_profile_kernel(const char *version)
+{
+	char *e;
+	int v = number(version, &e), p = -1;
+
+	if (v >= 0 && *e == '.')
+		p = number(e + 1, &e);
+	if (v < 0 || p < 0 || *e) {
+		kdep_err(KDEP_EDATA, "bad kernel version '%s' (want V.P)",
+			 version);
+		return NULL;
+	}
+	return kdep_profile_for(v, p);
 }
 
 const struct kdep_profile *kdep_profile_select(const char *name)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "kdep.h"
+#include "tool.h"
 
 static const char usage[] =
 	"Usage: autoksyms [options] [--] REBUILD-COMMAND...\n"
@@ -60,43 +61,15 @@ struct opts {
 	int trace, quiet;
 };
 
-static void die(int err)
-{
-	const char *m = kdep_errmsg();
-
-	/* the scripts' own messages come through unprefixed */
-	if (strncmp(m, "ERROR: ", 7) == 0)
-		fprintf(stderr, "%s\n", m);
-	else
-		fprintf(stderr, "autoksyms: %s\n", m);
-	exit(kdep_exitcode(err));
-}
-
-static void badusage(void)
-{
-	fputs(usage, stderr);
-	fputs("Try 'autoksyms --help' for more information.\n", stderr);
-	exit(1);
-}
-
-/* "--name=V" or "--name V": the value, or NULL if arg is not --name. */
-static const char *optval(int argc, char *argv[], int *i, const char *name)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "autoksyms: %s needs a value\n", name);
-		badusage();
-	}
-	return argv[++*i];
-}
+const struct tool tool = {
+	.name = "autoksyms",
+	.usage = usage,
+	.tryhelp = 1,
+	.usagestatus = 1,
+	.verbatim = "ERROR: ", /* the scripts' own messages */
+	.writemsg = "cannot write standard output",
+	.writestatus = 1,
+};
 
 static long number(const char *s, const char *what)
 {
@@ -134,23 +107,20 @@ static int parse(int argc, char *argv[], struct opts *o)
 			return i + 1; /* the rest is a shell's command line */
 		} else if (strcmp(a, "--modorder") == 0) {
 			o->modorder = 1;
-		} else if ((v = optval(argc, argv, &i, "--gen"))) {
+		} else if ((v = optnext(argc, argv, &i, "--gen"))) {
 			o->gen = v;
-		} else if ((v = optval(argc, argv, &i, "--ksymdeps"))) {
+		} else if ((v = optnext(argc, argv, &i, "--ksymdeps"))) {
 			o->ksymdeps = v;
-		} else if ((v = optval(argc, argv, &i, "--modverdir"))) {
+		} else if ((v = optnext(argc, argv, &i, "--modverdir"))) {
 			o->a.modverdir = v;
-		} else if ((v = optval(argc, argv, &i, "--ksym-dir"))) {
+		} else if ((v = optnext(argc, argv, &i, "--ksym-dir"))) {
 			o->a.ksymdir = v;
-		} else if ((v = optval(argc, argv, &i, "--also"))) {
+		} else if ((v = optnext(argc, argv, &i, "--also"))) {
 			o->also[o->nalso++] = (char *)v;
-		} else if ((v = optval(argc, argv, &i, "--max-passes"))) {
+		} else if ((v = optnext(argc, argv, &i, "--max-passes"))) {
 			o->maxpasses = number(v, "--max-passes");
-		} else if ((v = optval(argc, argv, &i, "--layout"))) {
-			if ((o->a.layout = kdep_layoutbyname(v)) < 0) {
-				fprintf(stderr, "autoksyms: %s\n", kdep_errmsg());
-				exit(1);
-			}
+		} else if ((v = optnext(argc, argv, &i, "--layout"))) {
+			o->a.layout = layoutopt(v);
 		} else {
 			fprintf(stderr, "autoksyms: unknown option '%s'\n", a);
 			badusage();
@@ -166,14 +136,6 @@ static void info(const struct opts *o, const char *tag, const char *text)
 		printf("  %-7s %s\n", tag, text);
 }
 
-static void flushout(void)
-{
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "autoksyms: cannot write standard output\n");
-		exit(1);
-	}
-}
-
 static int ksymdeps(const struct opts *o)
 {
 	struct kdep_buf out = {0};
@@ -181,12 +143,10 @@ static int ksymdeps(const struct opts *o)
 
 	if (e < 0)
 		die(e);
-	if (kdep_writeall(1, out.data, out.len) < 0) {
-		fprintf(stderr, "autoksyms: cannot write standard output\n");
-		return 1;
-	}
+	if (out.len) /* an object without markers: nothing */
+		fwrite(out.data, 1, out.len, stdout);
 	kdep_buffree(&out);
-	return 0;
+	return flushout(0);
 }
 
 /* The pass this run is: one more than the one that exec'd us. */
@@ -279,7 +239,8 @@ static int run(const struct opts *o, int argc, char *argv[], long pass)
 			fprintf(stderr, " %s", cmd[i]);
 		fputc('\n', stderr);
 	}
-	flushout();
+	if ((e = flushout(0)) != 0)
+		exit(e);
 	execvp(cmd[0], cmd);
 	e = errno;
 	fprintf(stderr, "autoksyms: cannot run '%s': %s\n", cmd[0],
@@ -297,7 +258,8 @@ static int adjust(const struct opts *o, int argc, char *argv[])
 	int e;
 
 	info(o, "CHK", hdr);
-	flushout();
+	if ((e = flushout(0)) != 0)
+		exit(e);
 	if (o->trace)
 		fprintf(stderr, "+ autoksyms pass %ld\n", pass);
 	if ((e = kdep_ksyms_plan(&o->a, &p)) < 0)

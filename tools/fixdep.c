@@ -3,14 +3,15 @@
  *
  * With no options it prints what the kernel tree's own fixdep prints; the
  * options are opt-in extensions.  Exit status as upstream: 1 for usage,
- * parse and write errors, 2 when a file cannot be read.
+ * parse and write errors, 2 when a file cannot be read.  The run itself,
+ * .cmd then record, is kdep_fixdep_run(): this is its argument handling.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kdep.h"
+#include "tool.h"
 
 static const char usage[] =
 	"Usage: fixdep [options] <depfile> <target> <cmdline>\n";
@@ -46,79 +47,43 @@ static const char help[] =
 	"\n"
 	"Exit status: 0 ok, 1 usage/parse/write error, 2 unreadable file.\n";
 
-/* The record being written: a failed run removes its temporary file. */
-static struct kdep_record *rec;
+const struct tool tool = {
+	.name = "fixdep",
+	.usage = usage,
+	.tryhelp = 1,
+	.usagestatus = 1,
+	.writemsg = "not all data was written to the output", /* upstream's */
+	.writestatus = 1,
+};
 
-static void die(int err)
+/* The profile: --kernel=V.P, else --compat, $KDEP_COMPAT, ./Makefile. */
+static const struct kdep_profile *profile(const char *compat,
+					  const char *kernel)
 {
-	fprintf(stderr, "fixdep: %s\n", kdep_errmsg());
-	kdep_record_free(rec);
-	exit(kdep_exitcode(err));
-}
+	const struct kdep_profile *p;
 
-/* Upstream's words for any output that did not make it (exit 1). */
-static int flushout(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
-	fputs("fixdep: not all data was written to the output\n", stderr);
-	return 1;
-}
-
-static void badusage(void)
-{
-	fputs(usage, stderr);
-	fputs("Try 'fixdep --help' for more information.\n", stderr);
-	exit(1);
-}
-
-static const char *optval(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
-		return arg + n + 1;
-	return NULL;
-}
-
-/*
- * Record CONFIG values when there is an auto.conf: 1 if so, 0 if stamps
- * are to be recorded by state (no auto.conf by default), or < 0.
- */
-static int recordconfig(struct kdep_record *r, const char *autoconf,
-			const struct kdep_profile *prof)
-{
-	struct kdep_buf path = {0};
-	int e;
-
-	if (!autoconf) {
-		if (kdep_bufprintf(&path, "%s/auto.conf", prof->configdir) < 0)
-			return KDEP_ENOMEM;
-		if (access(path.data, F_OK) < 0) {
-			kdep_buffree(&path);
-			return 0;
+	if (kernel && !compat) {
+		if (!(p = kdep_profile_kernel(kernel))) {
+			fprintf(stderr, "fixdep: bad --kernel '%s' (want V.P)\n",
+				kernel);
+			exit(1);
 		}
-		autoconf = path.data;
+		return p;
 	}
-	e = kdep_record_config(r, autoconf, (enum kdep_layout)prof->layout);
-	kdep_buffree(&path);
-	return e < 0 ? e : 1;
+	if (!(p = kdep_profile_select(compat)))
+		die(KDEP_EDATA);
+	return p;
 }
 
 int main(int argc, char *argv[])
 {
 	struct kdep_profile prof;
-	const struct kdep_profile *base;
-	struct kdep_fixdep f = {0};
-	struct kdep_buf out = {0}, extra = {0};
-	const char *compat = NULL, *layout = NULL, *cfgdir = NULL, *ofile = NULL;
-	const char *kernel = NULL, *autoconf = NULL;
-	const char *cachedir = getenv("KDEP_CACHE");
-	struct kdep_cache *cache = NULL;
+	struct kdep_fixdeprun run = {.cmdfd = 1,
+				     .cachedir = getenv("KDEP_CACHE")};
+	const char *compat = NULL, *layout = NULL, *cfgdir = NULL;
+	const char *kernel = NULL, *v;
 	const char **prefixes, **inputs;
-	int ninput = 0;
-	int i, npre = 0, extradeps = 0, record = 0, e;
-	const char *v;
+	int i, npre = 0, ninput = 0, e;
 
 	prefixes = calloc((size_t)argc + 1, sizeof(*prefixes));
 	inputs = calloc((size_t)argc + 1, sizeof(*inputs));
@@ -135,26 +100,26 @@ int main(int argc, char *argv[])
 			fputs(help, stdout);
 			free(prefixes);
 			free(inputs);
-			return flushout();
+			return flushout(0);
 		} else if (strcmp(a, "--version") == 0) {
 			printf("fixdep (libkdep) %s\n", KDEP_VERSION);
 			free(prefixes);
 			free(inputs);
-			return flushout();
+			return flushout(0);
 		} else if (strcmp(a, "--record") == 0) {
-			record = 1;
+			run.record = 1;
 		} else if (strcmp(a, "-e") == 0) {
-			extradeps = 1;
+			run.extradeps = 1;
 		} else if (strcmp(a, "-o") == 0 && i + 1 < argc) {
-			ofile = argv[++i];
+			run.cmdfile = argv[++i];
 		} else if ((v = optval(a, "--cache"))) {
-			cachedir = v;
+			run.cachedir = v;
 		} else if ((v = optval(a, "--kernel"))) {
 			kernel = v;
 		} else if ((v = optval(a, "--input"))) {
 			inputs[ninput++] = v;
 		} else if ((v = optval(a, "--autoconf"))) {
-			autoconf = v;
+			run.autoconf = v;
 		} else if ((v = optval(a, "--compat"))) {
 			compat = v;
 		} else if ((v = optval(a, "--layout"))) {
@@ -171,83 +136,28 @@ int main(int argc, char *argv[])
 	if (argc - i != 3)
 		badusage();
 
-	if (kernel && !compat) {
-		int ver, pl;
-		char end;
-
-		if (sscanf(kernel, "%d.%d%c", &ver, &pl, &end) != 2 || ver < 0 ||
-		    pl < 0) {
-			fprintf(stderr, "fixdep: bad --kernel '%s' (want V.P)\n",
-				kernel);
-			exit(1);
-		}
-		base = kdep_profile_for(ver, pl);
-	} else if (!(base = kdep_profile_select(compat))) {
-		die(KDEP_EDATA);
-	}
-	prof = *base;
-	if (layout && (prof.layout = kdep_layoutbyname(layout)) < 0)
-		die(prof.layout);
+	prof = *profile(compat, kernel);
+	if (layout)
+		prof.layout = layoutopt(layout);
 	if (cfgdir)
 		prof.configdir = cfgdir;
 	if (npre)
 		prof.scan.prefixes = prefixes;
-	if (extradeps && !prof.extradeps) {
-		fprintf(stderr, "fixdep: -e needs --compat=linux-4.17\n");
-		exit(1);
-	}
-
-	f.prof = &prof;
-	f.depfile = argv[i];
-	f.target = argv[i + 1];
-	f.cmdline = argv[i + 2];
-	if (extradeps) {
-		if ((e = kdep_readfd(0, "<stdin>", &extra)) < 0)
-			die(e);
-		f.extra = extra.data;
-		f.extralen = extra.len;
-	}
+	run.prof = &prof;
+	run.depfile = argv[i];
+	run.target = argv[i + 1];
+	run.cmdline = argv[i + 2];
 	v = getenv("KDEP_RECORD");
-	if (record || (v && strcmp(v, "1") == 0)) {
-		if (!(rec = kdep_record_new(f.target, f.depfile, f.cmdline)))
-			die(kdep_errcode());
-		f.seen = kdep_record_seen;
-		f.seenctx = rec;
-		if ((e = recordconfig(rec, autoconf, &prof)) < 0)
-			die(e);
-		f.configbyname = e;
-	} else if ((e = kdep_record_remove(f.target)) < 0) {
+	run.record |= v && strcmp(v, "1") == 0;
+	run.inputs = inputs;
+	if ((e = kdep_fixdep_run(&run)) < 0) {
+		/* the library's refusal, in the words of our options */
+		if (run.extradeps && !prof.extradeps) {
+			fputs("fixdep: -e needs --compat=linux-4.17\n", stderr);
+			exit(1);
+		}
 		die(e);
 	}
-	if (cachedir && *cachedir) {
-		if ((e = kdep_cache_open(&cache, cachedir, &prof.scan)) < 0)
-			die(e);
-		f.cache = cache;
-	}
-	if ((e = kdep_fixdep(&f, &out)) < 0)
-		die(e);
-	for (int k = 0; rec && k < ninput; k++)
-		if ((e = kdep_record_input(rec, inputs[k])) < 0)
-			die(e);
-	if (ofile)
-		e = kdep_writefile(ofile, out.data, out.len, 0644);
-	else if (kdep_writeall(1, out.data, out.len) < 0)
-		e = KDEP_EWRITE;
-	if (e < 0 && !ofile) {
-		fprintf(stderr,
-			"fixdep: not all data was written to the output\n");
-		kdep_record_free(rec);
-		exit(1);
-	}
-	if (e < 0)
-		die(e);
-	/* last: a record must never claim more than the .cmd says */
-	if (rec && (e = kdep_record_write(rec)) < 0)
-		die(e);
-	kdep_buffree(&out);
-	kdep_buffree(&extra);
-	kdep_record_free(rec);
-	kdep_cache_close(cache);
 	free(prefixes);
 	free(inputs);
 	return 0;

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "kdep.h"
+#include "tool.h"
 
 static const char usage[] =
 	"usage: kdep stale [-v] [--cmd CMDLINE] TARGET...\n"
@@ -100,49 +101,26 @@ static const char help[] =
 	"unwritable files; 3 for stale, no usable record.  kdep make exits\n"
 	"with make's status, kdep cc with the compiler's.\n";
 
-static void die(int err)
+/* Usage errors exit 2, as do unreadable and unwritable files. */
+static int exitcode(int err)
 {
-	fprintf(stderr, "kdep: %s\n", kdep_errmsg());
-	exit(err == KDEP_EDATA ? 1 : 2);
-}
-
-static void badusage(void)
-{
-	fputs(usage, stderr);
-	exit(2);
+	return err == KDEP_EDATA ? 1 : 2;
 }
 
 /*
  * Standard output is buffered: a full disk or a closed pipe shows only
- * here.  A silent exit 2 would look like any other error; say what.
+ * at flushout().  A silent exit 2 would look like any other error: it
+ * says what.
  */
-static int flushout(int status)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return status;
-	fprintf(stderr, "kdep: cannot write output: %s\n", strerror(errno));
-	return 2;
-}
-
-static const char *optval(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(arg, name, n) == 0 && arg[n] == '=')
-		return arg + n + 1;
-	return NULL;
-}
-
-static enum kdep_layout parselayout(const char *v)
-{
-	int l = kdep_layoutbyname(v);
-
-	if (l < 0) {
-		fprintf(stderr, "kdep: %s\n", kdep_errmsg());
-		exit(2);
-	}
-	return (enum kdep_layout)l;
-}
+const struct tool tool = {
+	.name = "kdep",
+	.usage = usage,
+	.usagestatus = 2,
+	.exitcode = exitcode,
+	.writemsg = "cannot write output",
+	.writeerrno = 1,
+	.writestatus = 2,
+};
 
 static void printreason(void *ctx, const char *target, const char *reason)
 {
@@ -400,7 +378,7 @@ static int cmdstamppath(int argc, char **argv)
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = optval(argv[i], "--layout")))
-			layout = parselayout(v);
+			layout = layoutopt(v);
 		else if ((v = optval(argv[i], "--dir")))
 			dir = v;
 		else if (strcmp(argv[i], "--") == 0 && ++i)
@@ -433,7 +411,7 @@ static int cmdsyncconfig(int argc, char **argv)
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if ((v = optval(argv[i], "--layout")))
-			o.layout = parselayout(v);
+			o.layout = layoutopt(v);
 		else if (strcmp(argv[i], "-v") == 0)
 			verbose = 1;
 		else if ((v = optval(argv[i], "--dir")))
@@ -506,7 +484,7 @@ static int cmdcc(int argc, char **argv)
 		} else if ((v = optval(argv[i], "--config-dir")))
 			l.configdir = v;
 		else if ((v = optval(argv[i], "--layout")))
-			l.layout = parselayout(v);
+			l.layout = layoutopt(v);
 		else if ((v = optval(argv[i], "--prefix")))
 			addlist(prefixes, (size_t)argc + 1, v);
 		else if ((v = optval(argv[i], "--autoconf")))

@@ -6,8 +6,9 @@
 #
 # memcheck replaces malloc through the dynamic loader, which a static
 # program never runs, so the tools are linked again, dynamically, from
-# tools/*.c and libkdep.a.  Skipped when valgrind is not installed or the
-# library was built with SANITIZE=1 (ASan and valgrind do not mix).
+# tools/*.c, tools/common/tool.c and libkdep.a.  Skipped when valgrind
+# is not installed or the library was built with SANITIZE=1 (ASan and
+# valgrind do not mix).
 set -u
 export LC_ALL=C
 
@@ -31,8 +32,9 @@ cd "$work" || exit 1
 mkdir bin
 for t in fixdep kdep; do
 	${CC:-cc} -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g \
-		-I"$top/libkdep" -DKDEP_VERSION='"valgrind"' -o "bin/$t" \
-		"$top/tools/$t.c" "$top/libkdep.a" ||
+		-I"$top/libkdep" -I"$top/tools/common" \
+		-DKDEP_VERSION='"valgrind"' -o "bin/$t" "$top/tools/$t.c" \
+		"$top/tools/common/tool.c" "$top/libkdep.a" ||
 		{ echo "FAIL: cannot link bin/$t"; exit 1; }
 done
 
