@@ -11,7 +11,8 @@
  *
  * Entry points (part 1 of this file; part 2 holds their building blocks):
  *
- *   kdep_fixdep()        depfile -> .cmd text, byte for byte upstream's
+ *   kdep_fixdep()        depfile -> .cmd text, byte for byte upstream's;
+ *                        kdep_fixdep_run() the whole run, as fixdep does it
  *   kdep_record_new()    ... and what the target was built from, by content
  *   kdep_check()         is a target fresh by content?  kdep_answer() puts
  *                        it as make asks it (newer-prereqs; kdep.so)
@@ -39,7 +40,7 @@
  *	kdep_checker_free(c);
  *
  * One .c per concern; each section heading below names its file.  The
- * tools are thin: tools/fixdep.c is kdep_fixdep() plus options,
+ * tools are thin: tools/fixdep.c is kdep_fixdep_run() plus options,
  * tools/kdep.c one library call per command, tools/autoksyms.c the
  * autoksyms section.
  *
