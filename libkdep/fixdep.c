@@ -77,10 +77,10 @@ static inline int addline(struct kdep_buf *b, const char *head,
 	return 0;
 }
 
-static int seen(struct run *r, int kind, const char *path,
+static int seen(struct run *r, enum kdep_seenkind kind, const char *path,
 		const struct stat *st, uint64_t hash)
 {
-	struct kdep_seen s = {.kind = (enum kdep_seenkind)kind, .path = path,
+	struct kdep_seen s = {.kind = kind, .path = path,
 			      .st = st, .hash = hash};
 
 	return r->f->seen ? r->f->seen(r->f->seenctx, &s) : 0;
@@ -95,7 +95,8 @@ static int nosym(void *ctx, const char *name, size_t len)
 }
 
 /* Tell seen about a file fixdep lists but does not scan: hash or absence. */
-static int hashonly(struct run *r, int kind, const char *path)
+static int hashonly(struct run *r, enum kdep_seenkind kind,
+		    const char *path)
 {
 	struct stat st;
 	uint64_t h;
@@ -114,7 +115,7 @@ static int hashonly(struct run *r, int kind, const char *path)
 		 * fixdep itself never reads these files, so it must not
 		 * fail for them: a record notes what it could not hash.
 		 */
-		struct kdep_seen u = {.kind = (enum kdep_seenkind)kind,
+		struct kdep_seen u = {.kind = kind,
 				      .path = path, .unreadable = 1};
 
 		if (e == KDEP_ENOMEM)
@@ -137,7 +138,7 @@ static int printstamp(struct run *r, const char *dir, const char *name,
 
 	r->stamp.len = 0;
 	if ((e = kdep_stamppath(&r->stamp, dir, name, len,
-				(enum kdep_layout)r->prof->layout)) < 0 ||
+				r->prof->layout)) < 0 ||
 	    (e = addline(r->out, "    $(wildcard ", r->stamp.data,
 			 r->stamp.len, ") \\\n")) < 0)
 		return e;
@@ -165,7 +166,8 @@ static int usesym(void *ctx, const char *name, size_t len)
 /* A cached scan under way: the seen callback hears of it once. */
 struct cached {
 	struct run *r;
-	int kind, told;
+	enum kdep_seenkind kind;
+	int told;
 	const char *path;
 	uint64_t hash;
 	struct stat st;
@@ -192,7 +194,8 @@ static int cachedsym(void *ctx, const char *name, size_t len)
 	return usesym(c->r, name, len);
 }
 
-static int cachedscan(struct run *r, const char *path, int kind)
+static int cachedscan(struct run *r, const char *path,
+		      enum kdep_seenkind kind)
 {
 	struct cached c = {r, kind, 0, path, 0, {0}};
 	int e;
@@ -207,7 +210,8 @@ static int cachedscan(struct run *r, const char *path, int kind)
 }
 
 /* Read path and list the symbols it uses that are new to this run. */
-static int scanfile(struct run *r, const char *path, size_t len, int kind)
+static int scanfile(struct run *r, const char *path, size_t len,
+		    enum kdep_seenkind kind)
 {
 	struct stat st;
 	uint64_t hash = 0;

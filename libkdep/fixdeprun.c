@@ -43,7 +43,7 @@ static int recordconfig(struct kdep_record *r, const char *autoconf,
 		}
 		autoconf = path.data;
 	}
-	e = kdep_record_config(r, autoconf, (enum kdep_layout)prof->layout);
+	e = kdep_record_config(r, autoconf, prof->layout);
 	kdep_buffree(&path);
 	return e < 0 ? e : 1;
 }

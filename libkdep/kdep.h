@@ -148,8 +148,8 @@ struct kdep_scanopts {
 struct kdep_profile {
 	const char *name;            /* "linux-6.3" */
 	const char *cmdvar;          /* "cmd" or "savedcmd" */
-	int dialect;                 /* enum kdep_dialect */
-	int layout;                  /* enum kdep_layout of config stamps */
+	enum kdep_dialect dialect;
+	enum kdep_layout layout;     /* of config stamps */
 	const char *configdir;       /* "include/config" */
 	const char *const *ignore;   /* suffixes neither listed nor scanned */
 	const char *const *noscan;   /* suffixes listed but not scanned */
@@ -687,7 +687,8 @@ enum kdep_pathkind {
  * Call fn(ctx, path, len, kind) for each path target i depends on, each
  * once, in the order first listed (source first).
  */
-typedef int (*kdep_pathfn)(void *ctx, const char *path, size_t len, int kind);
+typedef int (*kdep_pathfn)(void *ctx, const char *path, size_t len,
+			   enum kdep_pathkind kind);
 KDEP_API int kdep_graph_deps(const struct kdep_graph *g, size_t i,
 			     kdep_pathfn fn, void *ctx);
 
@@ -1005,7 +1006,7 @@ enum kdep_cmdkind {
 };
 
 struct kdep_cmdent {
-	int kind;           /* enum kdep_cmdkind */
+	enum kdep_cmdkind kind;
 	const char *target; /* T, tlen bytes, not NUL-terminated */
 	size_t tlen;
 	const char *s;      /* the value or path, len bytes, not terminated */

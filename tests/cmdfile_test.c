@@ -33,7 +33,8 @@ static void teardown(void)
 TestSuite(golden, .init = setup, .fini = teardown);
 TestSuite(cmdfile, .init = setup, .fini = teardown);
 
-static int showdep(void *ctx, const char *path, size_t len, int kind)
+static int showdep(void *ctx, const char *path, size_t len,
+		   enum kdep_pathkind kind)
 {
 	static const char *const tag[] = {"", "[config]", "[ksym]", "[other]"};
 

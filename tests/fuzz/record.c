@@ -242,7 +242,7 @@ static int symline(struct ref *r, const char *p)
 	name = fz_dup((const uint8_t *)p, (size_t)(sp - p));
 	r->tmp.len = 0;
 	CHECK(kdep_stamppath(&r->tmp, r->stampdir.data, name, strlen(name),
-			     (enum kdep_layout)r->layout) == 0);
+			     r->layout) == 0);
 	cover(r, r->tmp.data, r->tmp.len);
 	if (r->confok) {
 		encode(&r->tmp, kdep_config_find(r->cfg, name));
