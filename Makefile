@@ -11,7 +11,7 @@ LDFLAGS ?=
 WARN     = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
            -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 VERSION  = 0.1.0
-SOMAJOR  = 1
+SOMAJOR  = 2
 
 # fixdep runs once per compiled object: a static binary skips the dynamic
 # loader and starts measurably faster.  STATIC=0 links it dynamically.
