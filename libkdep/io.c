@@ -12,23 +12,17 @@
 
 #include "internal.h"
 
-/*
- * Refuse what read() would block on or fail for with a useless message.
- * errno says which (EISDIR, else EINVAL) for callers that ask.
- */
+/* Refuse what read() would block on or fail for with a useless message. */
 static int checkregular(const char *path, const struct stat *st)
 {
 	if (S_ISREG(st->st_mode))
 		return 0;
 	if (S_ISDIR(st->st_mode)) {
-		kdep_err(KDEP_EIO, "error reading file: %s: Is a directory",
-			 path);
-		errno = EISDIR;
-		return KDEP_EIO;
+		return kdep_err(KDEP_EIO,
+				"error reading file: %s: Is a directory", path);
 	}
-	kdep_err(KDEP_EIO, "error reading file: %s: not a regular file", path);
-	errno = EINVAL;
-	return KDEP_EIO;
+	return kdep_err(KDEP_EIO, "error reading file: %s: not a regular file",
+			path);
 }
 
 /* fstat fd and refuse anything but a regular file. */
