@@ -443,10 +443,7 @@ static void fillentry(struct kdep_cache *c, uint64_t key, const char *path,
 	put64(e + E_CTIME, (uint64_t)st->st_ctim.tv_sec);
 	put64(e + E_CTIMENS, (uint64_t)st->st_ctim.tv_nsec);
 	put64(e + E_HASH, hash);
-	put32(e + E_FLAGS, listing | (kdep_before(&st->st_mtim, &c->now) &&
-					 kdep_before(&st->st_ctim, &c->now)
-				 ? TRUSTED
-				 : 0));
+	put32(e + E_FLAGS, listing | (kdep_racy(st, &c->now) ? 0 : TRUSTED));
 	put32(e + E_PATHLEN, (uint32_t)plen);
 	put32(e + E_SYMBYTES, (uint32_t)symbytes);
 	put32(e + E_ZERO, 0);

@@ -319,8 +319,7 @@ static int fileline(struct check *k, char kind, char *p)
 	same = kind == 'f' ? sh == kdep_hash(fi->text, fi->textlen, 0)
 			   : len == fi->textlen && !memcmp(text, fi->text, len);
 	/* equal stat data are only trusted when older than the record */
-	if (same && kdep_before(&fi->st.st_mtim, &k->written) &&
-	    kdep_before(&fi->st.st_ctim, &k->written))
+	if (same && !kdep_racy(&fi->st, &k->written))
 		return 0;
 	/* kconfig's empty stamps say nothing but by being touched */
 	if (kind == 's' && emptysize(text) && fi->st.st_size == 0) {

@@ -182,6 +182,19 @@ static inline int kdep_before(const struct timespec *a,
 }
 
 /*
+ * Git's racy rule (record.c and cache.c describe where they use it):
+ * stat data taken of a file stand for its content only if its mtime and
+ * ctime are both before t, a time read back from the same filesystem
+ * after the content was read - a record's or a cache's own mtime, not
+ * the clock.  A file changed in t's tick or later could change again
+ * without its stat data showing it: it is racy, and must be read.
+ */
+static inline int kdep_racy(const struct stat *st, const struct timespec *t)
+{
+	return !kdep_before(&st->st_mtim, t) || !kdep_before(&st->st_ctim, t);
+}
+
+/*
  * ASCII classes: never depend on the locale.  A table, because symbol
  * names are read a byte at a time in the hottest loops (stamp.c has it).
  */

@@ -17,10 +17,9 @@ static int checkregular(const char *path, const struct stat *st)
 {
 	if (S_ISREG(st->st_mode))
 		return 0;
-	if (S_ISDIR(st->st_mode)) {
+	if (S_ISDIR(st->st_mode))
 		return kdep_err(KDEP_EIO,
 				"error reading file: %s: Is a directory", path);
-	}
 	return kdep_err(KDEP_EIO, "error reading file: %s: not a regular file",
 			path);
 }

@@ -740,7 +740,7 @@ struct kdep_stats {
 	size_t nheaders, nconfigs, nobjects;
 	size_t *hist;       /* objects with hdr count in [i*width, (i+1)*width) */
 	size_t nhist, histwidth;
-	struct kdep_buf names; /* private: names made for the rows */
+	struct kdep_buf names; /* where made row names live (kdep_stats_free) */
 };
 
 KDEP_API int kdep_stats(struct kdep_graph *g, struct kdep_stats *st);
@@ -911,7 +911,12 @@ KDEP_API int kdep_cache_scan(struct kdep_cache *c, const char *path,
 
 /* ---- hashing (hash.c) ----------------------------------------------------- */
 
-/* XXH64 (xxHash 64-bit, seed 0 unless given), per its published spec. */
+/*
+ * XXH64 (xxHash 64-bit, seed 0 unless given), per its published spec.
+ * The streaming state is a plain struct so that it can live on the
+ * stack, as XXH64_state_t can; its fields are the algorithm's, used only
+ * through the calls below.
+ */
 struct kdep_hashstate {
 	uint64_t v[4];
 	uint64_t total;
