@@ -89,10 +89,3 @@ int kdep_exitcode(int err)
 {
 	return err == KDEP_EIO || err == KDEP_ENOENT ? 2 : 1;
 }
-
-int kdep_endswith(const char *s, size_t len, const char *suffix)
-{
-	size_t n = strlen(suffix);
-
-	return n <= len && memcmp(s + len - n, suffix, n) == 0;
-}

@@ -277,10 +277,11 @@ static int kindof(const struct gnode *x, uint32_t cmdkind)
 	if (cmdkind == KDEP_CMD_DEP || cmdkind == KDEP_CMD_SOURCE ||
 	    cmdkind == KDEP_CMD_EXTRA)
 		return KDEP_PATH_FILE;
-	if (x->len > 15 &&
-	    memcmp(x->s, "include/config/", 15) == 0)
+	if (x->len > sizeof(KDEP_CONFIGDIR) &&
+	    kdep_startswith(x->s, x->len, KDEP_CONFIGDIR "/"))
 		return KDEP_PATH_CONFIG;
-	if (x->len > 13 && memcmp(x->s, "include/ksym/", 13) == 0)
+	if (x->len > sizeof(KDEP_KSYMDIR) &&
+	    kdep_startswith(x->s, x->len, KDEP_KSYMDIR "/"))
 		return KDEP_PATH_KSYM;
 	return KDEP_PATH_OTHER;
 }

@@ -135,6 +135,8 @@ int kdep_confunescape(const char *s, size_t n, struct kdep_buf *out,
 		      size_t *used);
 
 /* 1 if s (len bytes) ends with the string suffix. */
+/* 1 if s[0..len) starts (ends) with the string prefix (suffix); text.c */
+int kdep_startswith(const char *s, size_t len, const char *prefix);
 int kdep_endswith(const char *s, size_t len, const char *suffix);
 
 /*

@@ -226,13 +226,6 @@ static int isxdigit_(char c)
 	return isdigit_(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-static int startswith(const char *s, size_t len, const char *pre)
-{
-	size_t n = strlen(pre);
-
-	return len >= n && memcmp(s, pre, n) == 0;
-}
-
 /* What an unquoted value is, by its spelling. */
 static enum kdep_confkind unquotedkind(const char *v, size_t n)
 {
@@ -271,7 +264,7 @@ int kdep_confsplit(const char *s, size_t len, const char **name,
 {
 	const char *eq;
 
-	if (!startswith(s, len, KDEP_CONFIGPREFIX) ||
+	if (!kdep_startswith(s, len, KDEP_CONFIGPREFIX) ||
 	    !(eq = memchr(s, '=', len)))
 		return 0;
 	*name = s + 7;
@@ -353,7 +346,7 @@ static int notset(struct kdep_config *c, const struct line *l)
 	size_t t = sizeof(tail) - 1;
 	char *val;
 
-	if (!startswith(l->s, l->len, "# CONFIG_") || l->len < 9 + t ||
+	if (!kdep_startswith(l->s, l->len, "# CONFIG_") || l->len < 9 + t ||
 	    memcmp(l->s + l->len - t, tail, t) != 0 ||
 	    !kdep_isname(l->s + 9, l->len - 9 - t))
 		return 0;
@@ -375,11 +368,11 @@ static int title(struct kdep_config *c, const struct line *l, int *st)
 
 	if (*st == 1) {
 		*st = 2;
-		if (l->len > 2 && startswith(l->s, l->len, "# ") &&
+		if (l->len > 2 && kdep_startswith(l->s, l->len, "# ") &&
 		    !(c->title = dupn(l->s + 2, l->len - 2)))
 			return kdep_err(KDEP_ENOMEM, "out of memory");
 	} else if (*st == 0 && l->len == 2 + h &&
-		   startswith(l->s, l->len, "# ") &&
+		   kdep_startswith(l->s, l->len, "# ") &&
 		   memcmp(l->s + 2, heading, h) == 0) {
 		*st = 1;
 	}
@@ -406,7 +399,7 @@ static int parseline(struct kdep_config *c, const struct line *l, int *st)
 		return e < 0 ? e : 0;
 	}
 	*st = 2;
-	if (!startswith(l->s, l->len, KDEP_CONFIGPREFIX))
+	if (!kdep_startswith(l->s, l->len, KDEP_CONFIGPREFIX))
 		return lerr(l, "expected CONFIG_NAME=value, "
 			       "\"# CONFIG_NAME is not set\" or a comment");
 	return assignment(c, l);

@@ -319,7 +319,7 @@ static int placeholder(struct rw *r, const char *path)
 /* The stamp path of symbol s into r->stamp, made to exist. */
 static int stamp(struct rw *r, const char *s, size_t n)
 {
-	const char *dir = r->l->configdir ? r->l->configdir : "include/config";
+	const char *dir = r->l->configdir ? r->l->configdir : KDEP_CONFIGDIR;
 	int e;
 
 	r->stamp.len = 0;

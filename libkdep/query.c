@@ -22,6 +22,9 @@
 #include "graph.h"
 
 #define NONE UINT32_MAX
+/* "CONFIG_" and "include/config/": a CONFIG name and its stamp path */
+#define PREFIXLEN (sizeof(KDEP_CONFIGPREFIX) - 1)
+#define DIRLEN sizeof(KDEP_CONFIGDIR)
 
 /* ---- JSON and text helpers ---- */
 
@@ -60,15 +63,15 @@ static uint32_t resolve(const struct kdep_graph *g, const char *what)
 		what += 2, n -= 2;
 	if ((id = kdep_graph_lookup(g, what, n)) != NONE)
 		return id;
-	if (n > 7 && memcmp(what, "CONFIG_", 7) == 0 &&
-	    kdep_isname(what + 7, n - 7)) {
+	if (kdep_startswith(what, n, KDEP_CONFIGPREFIX) &&
+	    kdep_isname(what + PREFIXLEN, n - PREFIXLEN)) {
 		struct kdep_buf b = {0};
 		int l;
 
 		for (l = KDEP_FLAT; id == NONE && l <= KDEP_SPLIT; l++) {
 			b.len = 0;
-			if (kdep_stamppath(&b, "include/config", what + 7, n - 7,
-					   (enum kdep_layout)l) == 0)
+			if (kdep_stamppath(&b, KDEP_CONFIGDIR, what + PREFIXLEN,
+					   n - PREFIXLEN, (enum kdep_layout)l) == 0)
 				id = kdep_graph_lookup(g, b.data, b.len);
 		}
 		kdep_buffree(&b);
@@ -83,13 +86,13 @@ static uint32_t resolve(const struct kdep_graph *g, const char *what)
  */
 static int configname(struct kdep_buf *b, const char *path, size_t len)
 {
-	const char *s = path + 15;
-	size_t n = len - 15, i;
+	const char *s = path + DIRLEN;
+	size_t n = len - DIRLEN, i;
 	int split = n > 2 && kdep_endswith(s, n, ".h");
 
 	if (split)
 		n -= 2;
-	if (kdep_bufputs(b, "CONFIG_") < 0)
+	if (kdep_bufputs(b, KDEP_CONFIGPREFIX) < 0)
 		return KDEP_ENOMEM;
 	for (i = 0; i < n; i++) {
 		char c = s[i];

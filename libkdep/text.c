@@ -58,3 +58,17 @@ int kdep_nextword(const char *s, size_t len, size_t *at, const char *seps,
 	*at = j;
 	return 1;
 }
+
+int kdep_startswith(const char *s, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return n <= len && memcmp(s, prefix, n) == 0;
+}
+
+int kdep_endswith(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return n <= len && memcmp(s + len - n, suffix, n) == 0;
+}
