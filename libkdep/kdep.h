@@ -480,12 +480,13 @@ struct kdep_syncstats {
 KDEP_API int kdep_syncconfig(const struct kdep_syncopts *o,
 			     struct kdep_syncstats *st);
 
-/* ---- autoksyms (autoksyms.c) ------------------------------------------ */
+/* ---- autoksyms (autoksyms.c ksyms.c ksymread.c ksymdeps.c) ------------ */
 
 /*
  * CONFIG_TRIM_UNUSED_KSYMS: the work of the kernel's adjust_autoksyms.sh,
- * gen_autoksyms.sh and gen_ksymdeps.sh.  Input rules, the header and the
- * stamp contents are described in autoksyms.c.
+ * gen_autoksyms.sh and gen_ksymdeps.sh.  Described where they are made:
+ * symbol names and the header in ksyms.c, the input rules in ksymread.c,
+ * the ksymdeps block in ksymdeps.c, the stamp contents in autoksyms.c.
  */
 
 /* A list of symbol names; sorted and unique after kdep_ksyms_sort(). */
