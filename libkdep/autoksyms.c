@@ -48,15 +48,15 @@
 
 int kdep_ksyms_gen(const struct kdep_autoksyms *a, const char *path)
 {
-	struct kdep_ksyms l = {0};
+	struct kdep_ksyms *l = kdep_ksyms_new();
 	struct kdep_buf text = {0};
-	int r;
+	int r = l ? 0 : KDEP_ENOMEM;
 
-	if ((r = kdep_ksyms_needed(a, &l)) == 0 &&
-	    (r = kdep_ksyms_header(&l, &text)) == 0 &&
+	if (r == 0 && (r = kdep_ksyms_needed(a, l)) == 0 &&
+	    (r = kdep_ksyms_header(l, &text)) == 0 &&
 	    (r = kdep_mkparents(path)) == 0)
 		r = kdep_writefile(path, text.data, text.len, 0644);
-	kdep_ksyms_free(&l);
+	kdep_ksyms_free(l);
 	kdep_buffree(&text);
 	return r;
 }
@@ -67,15 +67,15 @@ int kdep_ksyms_gen(const struct kdep_autoksyms *a, const char *path)
 static int diff(const struct kdep_ksyms *a, const struct kdep_ksyms *b,
 		struct kdep_ksyms *changed)
 {
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, na = kdep_ksyms_count(a), nb = kdep_ksyms_count(b);
 
-	while (i < a->n || j < b->n) {
+	while (i < na || j < nb) {
 		const char *s;
 		int c;
 
-		if (i == a->n)
+		if (i == na)
 			c = 1;
-		else if (j == b->n)
+		else if (j == nb)
 			c = -1;
 		else
 			c = strcmp(kdep_ksyms_name(a, i),
@@ -98,21 +98,28 @@ int kdep_ksyms_plan(const struct kdep_autoksyms *a, struct kdep_ksymplan *p)
 	int r;
 
 	memset(p, 0, sizeof(*p));
-	if ((r = kdep_ksyms_needed(a, &p->want)) < 0 ||
-	    (r = kdep_ksyms_readheader(hdr, &p->old, &p->before)) < 0 ||
-	    (r = diff(&p->old, &p->want, &p->changed)) < 0 ||
-	    (r = kdep_ksyms_header(&p->want, &p->text)) < 0)
+	p->old = kdep_ksyms_new();
+	p->want = kdep_ksyms_new();
+	p->changed = kdep_ksyms_new();
+	r = p->old && p->want && p->changed ? 0 : KDEP_ENOMEM;
+	if (r < 0 || (r = kdep_ksyms_needed(a, p->want)) < 0 ||
+	    (r = kdep_ksyms_readheader(hdr, p->old, &p->before)) < 0 ||
+	    (r = diff(p->old, p->want, p->changed)) < 0 ||
+	    (r = kdep_ksyms_header(p->want, &p->text)) < 0) {
+		kdep_ksymplan_free(p);
 		return r;
-	p->after = p->want.n;
+	}
+	p->after = kdep_ksyms_count(p->want);
 	return 0;
 }
 
 void kdep_ksymplan_free(struct kdep_ksymplan *p)
 {
-	kdep_ksyms_free(&p->old);
-	kdep_ksyms_free(&p->want);
-	kdep_ksyms_free(&p->changed);
+	kdep_ksyms_free(p->old);
+	kdep_ksyms_free(p->want);
+	kdep_ksyms_free(p->changed);
 	kdep_buffree(&p->text);
+	memset(p, 0, sizeof(*p));
 }
 
 int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
@@ -128,7 +135,7 @@ int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 		return kdep_err(KDEP_EDATA, "symbol name longer than %d bytes",
 				KDEP_MAXSYM);
 	r = kdep_stamppath(&path, a->ksymdir ? a->ksymdir : KDEP_KSYMDIR, name,
-			   len, (enum kdep_layout)a->layout);
+			   len, a->layout);
 	if (r < 0)
 		goto out;
 	r = KDEP_ENOMEM;
@@ -214,12 +221,12 @@ static int stamp(const struct kdep_autoksyms *a, const struct kdep_ksymplan *p,
 		 size_t i, const struct timespec *after,
 		 struct timespec *newest)
 {
-	const char *s = kdep_ksyms_name(&p->changed, i);
+	const char *s = kdep_ksyms_name(p->changed, i);
 	size_t len = strlen(s);
 	struct timespec t;
 	int r;
 
-	r = kdep_ksymstamp(a, s, len, kdep_ksyms_has(&p->want, s, len), after,
+	r = kdep_ksymstamp(a, s, len, kdep_ksyms_has(p->want, s, len), after,
 			   &t);
 	if (r < 0)
 		return r;
@@ -242,7 +249,7 @@ int kdep_ksyms_apply(const struct kdep_autoksyms *a,
 	if ((r = writetmp(tmp.data, &p->text, &after)) < 0)
 		goto out;
 	/* stamps first: a crash before the rename makes the next run redo */
-	for (i = 0; i < p->changed.n; i++)
+	for (i = 0; i < kdep_ksyms_count(p->changed); i++)
 		if ((r = stamp(a, p, i, &after, &newest)) < 0)
 			goto fail;
 	if (rename(tmp.data, hdr) < 0) {

@@ -490,14 +490,15 @@ KDEP_API int kdep_syncconfig(const struct kdep_syncopts *o,
  */
 
 /* A list of symbol names; sorted and unique after kdep_ksyms_sort(). */
-struct kdep_ksyms {
-	struct kdep_buf names; /* the names, each followed by a NUL */
-	size_t *off;           /* name i starts at names.data + off[i] */
-	size_t n, cap;
-};
+struct kdep_ksyms;
 
-/* Name i of l (a string). */
+/* A new empty list, or NULL (KDEP_ENOMEM). */
+KDEP_API struct kdep_ksyms *kdep_ksyms_new(void);
+/* The number of names in l. */
+KDEP_API size_t kdep_ksyms_count(const struct kdep_ksyms *l);
+/* Name i of l (a string), i < kdep_ksyms_count(l). */
 KDEP_API const char *kdep_ksyms_name(const struct kdep_ksyms *l, size_t i);
+/* Add name (len bytes) at the end of l: 0 or KDEP_ENOMEM. */
 KDEP_API int kdep_ksyms_add(struct kdep_ksyms *l, const char *name,
 			    size_t len);
 /* Sort bytewise (as LC_COLLATE=C) and drop duplicates. */
@@ -505,6 +506,7 @@ KDEP_API int kdep_ksyms_sort(struct kdep_ksyms *l);
 /* 1 if the sorted list l holds name (len bytes), else 0. */
 KDEP_API int kdep_ksyms_has(const struct kdep_ksyms *l, const char *name,
 			    size_t len);
+/* Free l and its names (NULL does nothing). */
 KDEP_API void kdep_ksyms_free(struct kdep_ksyms *l);
 
 /* Where a build root keeps things; NULL fields take the 6.1 defaults. */
@@ -516,7 +518,7 @@ struct kdep_autoksyms {
 	const char *abs_srctree; /* prefix of a relative whitelist ("") */
 	const char *header;      /* "include/generated/autoksyms.h" */
 	const char *ksymdir;     /* stamp folder, "include/ksym" */
-	int layout;              /* enum kdep_layout of stamps (KDEP_FLAT) */
+	enum kdep_layout layout; /* of the stamps (KDEP_FLAT) */
 };
 
 /*
@@ -541,14 +543,17 @@ KDEP_API int kdep_ksyms_gen(const struct kdep_autoksyms *a, const char *path);
 
 /* What one adjust_autoksyms.sh run would change. */
 struct kdep_ksymplan {
-	struct kdep_ksyms old;     /* in the current header */
-	struct kdep_ksyms want;    /* needed now */
-	struct kdep_ksyms changed; /* added or removed, sorted */
-	size_t before, after;      /* symbol lines: old header, new header */
-	struct kdep_buf text;      /* the new header */
+	struct kdep_ksyms *old;     /* in the current header */
+	struct kdep_ksyms *want;    /* needed now */
+	struct kdep_ksyms *changed; /* added or removed, sorted */
+	size_t before, after;       /* symbol lines: old header, new header */
+	struct kdep_buf text;       /* the new header */
 };
 
-/* Compute the plan; nothing is written.  Free it with kdep_ksymplan_free. */
+/*
+ * Compute the plan; nothing is written.  Free it with kdep_ksymplan_free
+ * (on failure it holds nothing, and freeing it is harmless).
+ */
 KDEP_API int kdep_ksyms_plan(const struct kdep_autoksyms *a,
 			     struct kdep_ksymplan *p);
 /*
@@ -575,8 +580,8 @@ KDEP_API int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name,
  * with kdep_elf_symbols), appended to out; nothing when it has no
  * __ksym_marker_ symbol.  ksymdir NULL means "include/ksym".
  */
-KDEP_API int kdep_ksymdeps(const char *obj, const char *ksymdir, int layout,
-			   struct kdep_buf *out);
+KDEP_API int kdep_ksymdeps(const char *obj, const char *ksymdir,
+			   enum kdep_layout layout, struct kdep_buf *out);
 
 /* ---- compiler launcher (launch.c, spawn.c) ------------------------------ */
 

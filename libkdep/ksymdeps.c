@@ -67,7 +67,8 @@ static int onsym(void *ctx, const char *name, size_t len)
 }
 
 static int putdeps(const char *obj, const struct markers *m,
-		   const char *ksymdir, int layout, struct kdep_buf *out)
+		   const char *ksymdir, enum kdep_layout layout,
+		   struct kdep_buf *out)
 {
 	size_t i, start = out->len;
 	int r = 0;
@@ -85,8 +86,7 @@ static int putdeps(const char *obj, const struct markers *m,
 		    kdep_bufprintf(out, "\nksymdeps_%s := \\\n", obj) < 0)
 			return KDEP_ENOMEM;
 		if (kdep_bufputs(out, "    $(wildcard ") < 0 ||
-		    (r = kdep_stamppath(out, ksymdir, s, len,
-					(enum kdep_layout)layout)) < 0 ||
+		    (r = kdep_stamppath(out, ksymdir, s, len, layout)) < 0 ||
 		    kdep_bufputs(out, ") \\\n") < 0)
 			return r < 0 ? r : KDEP_ENOMEM;
 	}
@@ -97,7 +97,7 @@ static int putdeps(const char *obj, const struct markers *m,
 	return 0;
 }
 
-int kdep_ksymdeps(const char *obj, const char *ksymdir, int layout,
+int kdep_ksymdeps(const char *obj, const char *ksymdir, enum kdep_layout layout,
 		  struct kdep_buf *out)
 {
 	struct kdep_buf b = {0};

@@ -162,10 +162,10 @@ static int readmodorder(struct kdep_ksyms *l, const char *file)
 /* Linux 4.14: line 3 of every DIR/<name>.mod, as the script's glob. */
 static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 {
-	struct kdep_ksyms files = {0};
+	struct kdep_ksyms *files = kdep_ksyms_new();
 	struct kdep_buf names = {0}, path = {0};
 	size_t i, at, n;
-	int r = kdep_listdir(dir, &names);
+	int r = files ? kdep_listdir(dir, &names) : KDEP_ENOMEM;
 
 	if (r == KDEP_EIO || r == KDEP_ENOENT)
 		r = kdep_errno(KDEP_EIO, "error opening folder: %s", dir);
@@ -174,20 +174,20 @@ static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 
 		n = strlen(name);
 		if (name[0] != '.' && kdep_endswith(name, n, ".mod"))
-			r = kdep_ksyms_add(&files, name, n);
+			r = kdep_ksyms_add(files, name, n);
 	}
 	/* sorted, as the shell's glob is: the first bad file is reported */
 	if (r == 0)
-		r = kdep_ksyms_sort(&files);
-	for (i = 0; r == 0 && i < files.n; i++) {
+		r = kdep_ksyms_sort(files);
+	for (i = 0; r == 0 && i < kdep_ksyms_count(files); i++) {
 		path.len = 0;
 		if (kdep_bufprintf(&path, "%s/%s", dir,
-				   kdep_ksyms_name(&files, i)) < 0)
+				   kdep_ksyms_name(files, i)) < 0)
 			r = KDEP_ENOMEM;
 		else
 			r = readsyms(l, path.data, 3);
 	}
-	kdep_ksyms_free(&files);
+	kdep_ksyms_free(files);
 	kdep_buffree(&names);
 	kdep_buffree(&path);
 	return r;

@@ -32,6 +32,26 @@ static const char hdrtop[] = "/*\n"
 			     "\n";
 static const char defpfx[] = "#define __KSYM_";
 
+struct kdep_ksyms {
+	struct kdep_buf names; /* the names, each followed by a NUL */
+	size_t *off;	       /* name i starts at names.data + off[i] */
+	size_t n, cap;
+};
+
+struct kdep_ksyms *kdep_ksyms_new(void)
+{
+	struct kdep_ksyms *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		kdep_err(KDEP_ENOMEM, "out of memory");
+	return l;
+}
+
+size_t kdep_ksyms_count(const struct kdep_ksyms *l)
+{
+	return l->n;
+}
+
 const char *kdep_ksyms_name(const struct kdep_ksyms *l, size_t i)
 {
 	return l->names.data + l->off[i];
@@ -119,10 +139,11 @@ int kdep_ksyms_has(const struct kdep_ksyms *l, const char *name, size_t len)
 
 void kdep_ksyms_free(struct kdep_ksyms *l)
 {
+	if (!l)
+		return;
 	kdep_buffree(&l->names);
 	free(l->off);
-	l->off = NULL;
-	l->n = l->cap = 0;
+	free(l);
 }
 
 /*

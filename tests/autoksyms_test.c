@@ -37,23 +37,25 @@ static const struct kdep_autoksyms adjust = {.modorder = "modules.order"};
 /* The needed list as "a,b,c" (malloc'd), or NULL with the error kept. */
 static char *needed(const struct kdep_autoksyms *a, int *err)
 {
-	struct kdep_ksyms l = {0};
+	struct kdep_ksyms *l = kdep_ksyms_new();
 	struct kdep_buf b = {0};
-	int r = kdep_ksyms_needed(a, &l);
+	int r;
 
+	cr_assert(l);
+	r = kdep_ksyms_needed(a, l);
 	if (err)
 		*err = r;
 	if (r < 0) {
-		kdep_ksyms_free(&l);
+		kdep_ksyms_free(l);
 		return NULL;
 	}
 	kdep_bufputs(&b, "");
-	for (size_t i = 0; i < l.n; i++) {
+	for (size_t i = 0; i < kdep_ksyms_count(l); i++) {
 		if (i)
 			kdep_bufputs(&b, ",");
-		kdep_bufputs(&b, kdep_ksyms_name(&l, i));
+		kdep_bufputs(&b, kdep_ksyms_name(l, i));
 	}
-	kdep_ksyms_free(&l);
+	kdep_ksyms_free(l);
 	return b.data;
 }
 
@@ -80,23 +82,47 @@ static void expect_refused(const struct kdep_autoksyms *a, int code,
 
 /* ---- symbol lists -------------------------------------------------------- */
 
+Test(autoksyms, a_new_list_is_empty)
+{
+	struct kdep_ksyms *l = kdep_ksyms_new();
+
+	cr_assert(l);
+	cr_assert_eq(kdep_ksyms_count(l), 0);
+	cr_assert_not(kdep_ksyms_has(l, "a", 1));
+	kdep_ksyms_free(l);
+	kdep_ksyms_free(NULL);
+}
+
+Test(autoksyms, the_count_drops_duplicates_once_sorted)
+{
+	struct kdep_ksyms *l = kdep_ksyms_new();
+
+	cr_assert_eq(kdep_ksyms_add(l, "b", 1), 0);
+	cr_assert_eq(kdep_ksyms_add(l, "a", 1), 0);
+	cr_assert_eq(kdep_ksyms_add(l, "b", 1), 0);
+	cr_assert_eq(kdep_ksyms_count(l), 3);
+	cr_assert_eq(kdep_ksyms_sort(l), 0);
+	cr_assert_eq(kdep_ksyms_count(l), 2);
+	kdep_ksyms_free(l);
+}
+
 Test(autoksyms, lists_sort_bytewise_without_duplicates)
 {
 	static const char *in[] = {"b", "_a", "B", "a1", "b", "A", "a", "_a"};
-	struct kdep_ksyms l = {0};
+	struct kdep_ksyms *l = kdep_ksyms_new();
 	struct kdep_buf b = {0};
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++)
-		cr_assert_eq(kdep_ksyms_add(&l, in[i], strlen(in[i])), 0);
-	cr_assert_eq(kdep_ksyms_sort(&l), 0);
-	for (size_t i = 0; i < l.n; i++)
-		kdep_bufprintf(&b, "%s ", kdep_ksyms_name(&l, i));
+		cr_assert_eq(kdep_ksyms_add(l, in[i], strlen(in[i])), 0);
+	cr_assert_eq(kdep_ksyms_sort(l), 0);
+	for (size_t i = 0; i < kdep_ksyms_count(l); i++)
+		kdep_bufprintf(&b, "%s ", kdep_ksyms_name(l, i));
 	cr_assert_str_eq(b.data, "A B _a a a1 b ");
-	cr_assert(kdep_ksyms_has(&l, "a1xx", 2));
-	cr_assert_not(kdep_ksyms_has(&l, "a", 0));
-	cr_assert_not(kdep_ksyms_has(&l, "c", 1));
+	cr_assert(kdep_ksyms_has(l, "a1xx", 2));
+	cr_assert_not(kdep_ksyms_has(l, "a", 0));
+	cr_assert_not(kdep_ksyms_has(l, "c", 1));
 	kdep_buffree(&b);
-	kdep_ksyms_free(&l);
+	kdep_ksyms_free(l);
 }
 
 /* ---- what modules need --------------------------------------------------- */
@@ -358,46 +384,48 @@ Test(autoksyms, gen_writes_the_scripts_header)
 
 Test(autoksyms, an_empty_list_gives_just_the_comment)
 {
-	struct kdep_ksyms l = {0};
+	struct kdep_ksyms *l = kdep_ksyms_new();
 	struct kdep_buf b = {0};
 
-	cr_assert_eq(kdep_ksyms_header(&l, &b), 0);
+	cr_assert_eq(kdep_ksyms_header(l, &b), 0);
 	cr_assert_str_eq(b.data, TOP);
 	kdep_buffree(&b);
+	kdep_ksyms_free(l);
 }
 
 Test(autoksyms, reading_a_header_counts_its_symbol_lines)
 {
-	struct kdep_ksyms l = {0};
+	struct kdep_ksyms *l = kdep_ksyms_new();
 	size_t count = 99;
 
 	tu_write("h", TOP "#define __KSYM_b 1\n#define __KSYM_a 1\n");
-	cr_assert_eq(kdep_ksyms_readheader("h", &l, &count), 0);
+	cr_assert_eq(kdep_ksyms_readheader("h", l, &count), 0);
 	cr_assert_eq(count, 2);
-	cr_assert_eq(l.n, 2);
-	cr_assert_str_eq(kdep_ksyms_name(&l, 0), "a");
-	kdep_ksyms_free(&l);
+	cr_assert_eq(kdep_ksyms_count(l), 2);
+	cr_assert_str_eq(kdep_ksyms_name(l, 0), "a");
+	kdep_ksyms_free(l);
 }
 
 Test(autoksyms, a_missing_header_is_an_empty_list)
 {
-	struct kdep_ksyms l = {0};
+	struct kdep_ksyms *l = kdep_ksyms_new();
 	size_t count = 99;
 
-	cr_assert_eq(kdep_ksyms_readheader("nothing.h", &l, &count), 0);
+	cr_assert_eq(kdep_ksyms_readheader("nothing.h", l, &count), 0);
 	cr_assert_eq(count, 0);
-	cr_assert_eq(l.n, 0);
+	cr_assert_eq(kdep_ksyms_count(l), 0);
+	kdep_ksyms_free(l);
 }
 
 Test(autoksyms, a_malformed_header_line_is_named)
 {
-	struct kdep_ksyms l = {0};
+	struct kdep_ksyms *l = kdep_ksyms_new();
 
 	tu_write("h", TOP "#define __KSYM_a 1\n#define __KSYM_../x 1\n");
-	cr_assert_eq(kdep_ksyms_readheader("h", &l, NULL), KDEP_EDATA);
+	cr_assert_eq(kdep_ksyms_readheader("h", l, NULL), KDEP_EDATA);
 	cr_assert_str_eq(kdep_errmsg(),
 			 "h:6: not a '#define __KSYM_<symbol> 1' line");
-	kdep_ksyms_free(&l);
+	kdep_ksyms_free(l);
 }
 
 /* ---- plan and apply ------------------------------------------------------ */
@@ -453,11 +481,25 @@ Test(autoksyms, the_plan_lists_added_and_removed_symbols)
 	cr_assert_eq(kdep_ksyms_plan(&adjust, &p), 0, "%s", kdep_errmsg());
 	cr_assert_eq(p.before, 2);
 	cr_assert_eq(p.after, 2);
-	cr_assert_eq(p.changed.n, 2);
-	cr_assert_str_eq(kdep_ksyms_name(&p.changed, 0), "gone");
-	cr_assert_str_eq(kdep_ksyms_name(&p.changed, 1), "new");
+	cr_assert_eq(kdep_ksyms_count(p.changed), 2);
+	cr_assert_str_eq(kdep_ksyms_name(p.changed, 0), "gone");
+	cr_assert_str_eq(kdep_ksyms_name(p.changed, 1), "new");
 	cr_assert_str_eq(p.text.data,
 			 TOP "#define __KSYM_kept 1\n#define __KSYM_new 1\n");
+	kdep_ksymplan_free(&p);
+}
+
+Test(autoksyms, a_failed_plan_holds_nothing_to_free)
+{
+	struct kdep_ksymplan p;
+
+	tu_write("modules.order", "m.ko\n");
+	tu_write("m.usyms", "good bad-name\n");
+	cr_assert_eq(kdep_ksyms_plan(&adjust, &p), KDEP_EDATA);
+	cr_assert_null(p.old);
+	cr_assert_null(p.want);
+	cr_assert_null(p.changed);
+	cr_assert_null(p.text.data);
 	kdep_ksymplan_free(&p);
 }
 
@@ -597,7 +639,8 @@ Test(autoksyms, a_failure_before_the_header_rename_is_redone_next_run)
 	tu_rmtree("include/generated/autoksyms.h");
 	cr_assert_eq(rename("saved.h", "include/generated/autoksyms.h"), 0);
 	cr_assert_eq(kdep_ksyms_plan(&adjust, &p), 0);
-	cr_assert_eq(p.changed.n, 2, "the change is found again");
+	cr_assert_eq(kdep_ksyms_count(p.changed), 2,
+		     "the change is found again");
 	cr_assert_eq(kdep_ksyms_apply(&adjust, &p), 0, "%s", kdep_errmsg());
 	expect_file("include/generated/autoksyms.h",
 		    TOP "#define __KSYM_new 1\n");

@@ -164,11 +164,11 @@ static void noconverge(const struct opts *o, const struct kdep_ksymplan *p)
 	fprintf(stderr,
 		"autoksyms: symbol list did not converge after %ld passes\n",
 		o->maxpasses);
-	for (i = 0; i < p->changed.n; i++) {
-		const char *s = kdep_ksyms_name(&p->changed, i);
+	for (i = 0; i < kdep_ksyms_count(p->changed); i++) {
+		const char *s = kdep_ksyms_name(p->changed, i);
 
 		fprintf(stderr, "autoksyms: still changing: %c%s\n",
-			kdep_ksyms_has(&p->want, s, strlen(s)) ? '+' : '-', s);
+			kdep_ksyms_has(p->want, s, strlen(s)) ? '+' : '-', s);
 	}
 	exit(1);
 }
@@ -176,18 +176,18 @@ static void noconverge(const struct opts *o, const struct kdep_ksymplan *p)
 static void tracestamps(const struct opts *o, const struct kdep_ksymplan *p)
 {
 	const char *dir = o->a.ksymdir ? o->a.ksymdir : "include/ksym";
-	enum kdep_layout layout = (enum kdep_layout)o->a.layout;
+	enum kdep_layout layout = o->a.layout;
 	struct kdep_buf path = {0};
 	size_t i;
 
-	for (i = 0; o->trace && i < p->changed.n; i++) {
-		const char *s = kdep_ksyms_name(&p->changed, i);
+	for (i = 0; o->trace && i < kdep_ksyms_count(p->changed); i++) {
+		const char *s = kdep_ksyms_name(p->changed, i);
 		size_t n = strlen(s);
 
 		path.len = 0;
 		if (kdep_stamppath(&path, dir, s, n, layout) == 0)
 			fprintf(stderr, "+ stamp %s (%s)\n", path.data,
-				kdep_ksyms_has(&p->want, s, n) ? "needed"
+				kdep_ksyms_has(p->want, s, n) ? "needed"
 							       : "dropped");
 	}
 	kdep_buffree(&path);
@@ -264,7 +264,7 @@ static int adjust(const struct opts *o, int argc, char *argv[])
 		fprintf(stderr, "+ autoksyms pass %ld\n", pass);
 	if ((e = kdep_ksyms_plan(&o->a, &p)) < 0)
 		die(e);
-	if (p.changed.n == 0) {
+	if (kdep_ksyms_count(p.changed) == 0) {
 		kdep_ksymplan_free(&p);
 		return 0;
 	}
@@ -274,7 +274,7 @@ static int adjust(const struct opts *o, int argc, char *argv[])
 		die(e);
 	tracestamps(o, &p);
 	if (kdep_bufprintf(&text, "symbols: before=%zu, after=%zu, changed=%zu",
-			   p.before, p.after, p.changed.n) < 0)
+			   p.before, p.after, kdep_ksyms_count(p.changed)) < 0)
 		die(KDEP_ENOMEM);
 	info(o, "KSYMS", text.data);
 	kdep_buffree(&text);

@@ -95,7 +95,7 @@ static int same(const struct list *l, const struct kdep_ksyms *k)
 {
 	size_t i;
 
-	if (l->n != k->n)
+	if (l->n != kdep_ksyms_count(k))
 		return 0;
 	for (i = 0; i < l->n; i++)
 		if (strcmp(l->v[i], kdep_ksyms_name(k, i)) != 0)
@@ -343,19 +343,19 @@ static void checkplan(const struct kdep_autoksyms *a,
 	size_t i;
 
 	CHECK(kdep_ksyms_plan(a, &p) == 0);
-	CHECK(p.before == count && p.after == want->n);
-	for (i = 0; i < want->n; i++)
+	CHECK(p.before == count && p.after == kdep_ksyms_count(want));
+	for (i = 0; i < kdep_ksyms_count(want); i++)
 		if (!kdep_ksyms_has(old, kdep_ksyms_name(want, i),
 				    strlen(kdep_ksyms_name(want, i))))
 			ladd(&diff, kdep_ksyms_name(want, i),
 			     strlen(kdep_ksyms_name(want, i)));
-	for (i = 0; i < old->n; i++)
+	for (i = 0; i < kdep_ksyms_count(old); i++)
 		if (!kdep_ksyms_has(want, kdep_ksyms_name(old, i),
 				    strlen(kdep_ksyms_name(old, i))))
 			ladd(&diff, kdep_ksyms_name(old, i),
 			     strlen(kdep_ksyms_name(old, i)));
 	lsort(&diff);
-	CHECK(same(&diff, &p.changed));
+	CHECK(same(&diff, p.changed));
 	CHECK(kdep_ksyms_header(want, &text) == 0);
 	CHECK(text.len == p.text.len &&
 	      memcmp(text.data, p.text.data, text.len) == 0);
@@ -368,18 +368,19 @@ static void checkplan(const struct kdep_autoksyms *a,
 static void checkheader(const struct kdep_ksyms *l)
 {
 	struct kdep_buf text = {0};
-	struct kdep_ksyms back = {0};
-	size_t i, count;
+	struct kdep_ksyms *back = kdep_ksyms_new();
+	size_t i, count, n = kdep_ksyms_count(l);
 
+	CHECK(back);
 	CHECK(kdep_ksyms_header(l, &text) == 0);
 	fz_write("back.h", text.data, text.len);
-	CHECK(kdep_ksyms_readheader("back.h", &back, &count) == 0);
+	CHECK(kdep_ksyms_readheader("back.h", back, &count) == 0);
 	unlink("back.h"); /* no input may name it */
-	CHECK(count == l->n && back.n == l->n);
-	for (i = 0; i < l->n; i++)
-		CHECK(strcmp(kdep_ksyms_name(l, i), kdep_ksyms_name(&back, i)) ==
+	CHECK(count == n && kdep_ksyms_count(back) == n);
+	for (i = 0; i < n; i++)
+		CHECK(strcmp(kdep_ksyms_name(l, i), kdep_ksyms_name(back, i)) ==
 		      0);
-	kdep_ksyms_free(&back);
+	kdep_ksyms_free(back);
 	kdep_buffree(&text);
 }
 
@@ -411,7 +412,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct kdep_autoksyms a = {0};
 	struct part parts[NPART];
-	struct kdep_ksyms got = {0}, old = {0};
+	struct kdep_ksyms *got, *old;
 	struct list want = {0}, wold = {0};
 	size_t count = 0, wcount;
 	int flags, r, rr, hr;
@@ -426,30 +427,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	a.abs_srctree = ".";
 	a.header = "autoksyms.h";
 
-	r = kdep_ksyms_needed(&a, &got);
+	got = kdep_ksyms_new();
+	old = kdep_ksyms_new();
+	CHECK(got && old);
+	r = kdep_ksyms_needed(&a, got);
 	rr = refneeded(parts, flags & 1, flags & 2, &want);
 	if (r < 0)
 		fz_checkerr();
 	CHECK((r == 0) == (rr == 0));
-	CHECK(r < 0 || same(&want, &got));
+	CHECK(r < 0 || same(&want, got));
 
-	hr = kdep_ksyms_readheader("autoksyms.h", &old, &count);
+	hr = kdep_ksyms_readheader("autoksyms.h", old, &count);
 	if (hr < 0)
 		fz_checkerr();
 	if (!parts[6].there) {
-		CHECK(hr == 0 && old.n == 0 && count == 0);
+		CHECK(hr == 0 && kdep_ksyms_count(old) == 0 && count == 0);
 	} else {
 		rr = refheader(&parts[6], &wold, &wcount);
 		CHECK((hr == 0) == (rr == 0));
 		CHECK(count == wcount);
-		CHECK(hr < 0 || same(&wold, &old));
+		CHECK(hr < 0 || same(&wold, old));
 	}
 	if (r == 0 && hr == 0)
-		checkplan(&a, &got, &old, count);
+		checkplan(&a, got, old, count);
 	if (r == 0)
-		checkheader(&got);
-	kdep_ksyms_free(&got);
-	kdep_ksyms_free(&old);
+		checkheader(got);
+	kdep_ksyms_free(got);
+	kdep_ksyms_free(old);
 	lfree(&want);
 	lfree(&wold);
 	return 0;

@@ -55,7 +55,7 @@ static void checkdeps(const struct kdep_buf *b)
 	}
 }
 
-static void ksymdeps(const uint8_t *data, size_t len, int layout)
+static void ksymdeps(const uint8_t *data, size_t len, enum kdep_layout layout)
 {
 	struct kdep_buf out = {0};
 	int r;
