@@ -122,6 +122,16 @@ void kdep_ksymplan_free(struct kdep_ksymplan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+int kdep_ksymstamppath(const struct kdep_autoksyms *a, const char *name,
+		       size_t len, struct kdep_buf *out)
+{
+	if (len > KDEP_MAXSYM)
+		return kdep_err(KDEP_EDATA, "symbol name longer than %d bytes",
+				KDEP_MAXSYM);
+	return kdep_stamppath(out, a->ksymdir ? a->ksymdir : KDEP_KSYMDIR, name,
+			      len, a->layout);
+}
+
 int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 		   int needed, const struct timespec *after,
 		   struct timespec *mtime)
@@ -131,12 +141,7 @@ int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 	struct timespec t;
 	int r;
 
-	if (len > KDEP_MAXSYM)
-		return kdep_err(KDEP_EDATA, "symbol name longer than %d bytes",
-				KDEP_MAXSYM);
-	r = kdep_stamppath(&path, a->ksymdir ? a->ksymdir : KDEP_KSYMDIR, name,
-			   len, a->layout);
-	if (r < 0)
+	if ((r = kdep_ksymstamppath(a, name, len, &path)) < 0)
 		goto out;
 	r = KDEP_ENOMEM;
 	if (kdep_bufadd(&c, "__KSYM_", 7) < 0 ||

@@ -328,7 +328,7 @@ static int extradeps(struct run *r)
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *dir = "include/ksym";
+		const char *dir = KDEP_KSYMDIR;
 		int e;
 
 		if (!nl || nl == p || !kdep_isname(p, (size_t)(nl - p)))

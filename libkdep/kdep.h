@@ -566,6 +566,14 @@ KDEP_API int kdep_ksyms_apply(const struct kdep_autoksyms *a,
 			      const struct kdep_ksymplan *p);
 KDEP_API void kdep_ksymplan_free(struct kdep_ksymplan *p);
 /*
+ * The stamp path of symbol name (len bytes), appended to out: under
+ * a->ksymdir ("include/ksym" if NULL) in a->layout, as kdep_stamppath
+ * spells it.  A name that is not a symbol name is KDEP_EDATA.
+ */
+KDEP_API int kdep_ksymstamppath(const struct kdep_autoksyms *a,
+				const char *name, size_t len,
+				struct kdep_buf *out);
+/*
  * Write the stamp of symbol name (len bytes) for state needed (1 or 0):
  * its content always changes (see autoksyms.c) and its mtime is made
  * strictly later than *after (if not NULL); *mtime (if not NULL) gets it.

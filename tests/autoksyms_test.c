@@ -570,6 +570,29 @@ Test(autoksyms, split_layout_stamps_go_under_the_given_folder)
 	kdep_ksymplan_free(&p);
 }
 
+Test(autoksyms, a_stamp_path_defaults_to_flat_under_include_ksym)
+{
+	struct kdep_autoksyms a = {0};
+	struct kdep_buf b = {0};
+
+	kdep_bufputs(&b, "$(wildcard ");
+	cr_assert_eq(kdep_ksymstamppath(&a, "__put_user_2", 12, &b), 0);
+	cr_assert_str_eq(b.data, "$(wildcard include/ksym/__put_user_2");
+	kdep_buffree(&b);
+}
+
+Test(autoksyms, a_stamp_path_follows_the_given_folder_and_layout)
+{
+	struct kdep_autoksyms a = {.ksymdir = "k", .layout = KDEP_SPLIT};
+	struct kdep_buf b = {0};
+
+	cr_assert_eq(kdep_ksymstamppath(&a, "__put_user_2", 12, &b), 0);
+	cr_assert_str_eq(b.data, "k/put/user/2.h");
+	b.len = 0;
+	cr_assert_eq(kdep_ksymstamppath(&a, "../x", 4, &b), KDEP_EDATA);
+	kdep_buffree(&b);
+}
+
 Test(autoksyms, a_stamp_already_in_the_wanted_state_changes_spelling)
 {
 	struct timespec t = {1, 0};

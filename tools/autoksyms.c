@@ -175,8 +175,6 @@ static void noconverge(const struct opts *o, const struct kdep_ksymplan *p)
 
 static void tracestamps(const struct opts *o, const struct kdep_ksymplan *p)
 {
-	const char *dir = o->a.ksymdir ? o->a.ksymdir : "include/ksym";
-	enum kdep_layout layout = o->a.layout;
 	struct kdep_buf path = {0};
 	size_t i;
 
@@ -185,7 +183,7 @@ static void tracestamps(const struct opts *o, const struct kdep_ksymplan *p)
 		size_t n = strlen(s);
 
 		path.len = 0;
-		if (kdep_stamppath(&path, dir, s, n, layout) == 0)
+		if (kdep_ksymstamppath(&o->a, s, n, &path) == 0)
 			fprintf(stderr, "+ stamp %s (%s)\n", path.data,
 				kdep_ksyms_has(p->want, s, n) ? "needed"
 							       : "dropped");
