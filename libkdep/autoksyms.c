@@ -141,6 +141,10 @@ int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 	struct timespec t;
 	int r;
 
+	if (!after)
+		after = &epoch;
+	if (!mtime)
+		mtime = &t;
 	if ((r = kdep_ksymstamppath(a, name, len, &path)) < 0)
 		goto out;
 	r = KDEP_ENOMEM;
@@ -148,8 +152,7 @@ int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 	    kdep_bufadd(&c, name, len) < 0 ||
 	    kdep_bufputs(&c, needed ? " 1\n" : " 0\n") < 0)
 		goto out;
-	r = kdep_writestamp(path.data, c.data, c.len, after ? after : &epoch,
-			    mtime ? mtime : &t);
+	r = kdep_writestamp(path.data, c.data, c.len, after, mtime);
 	if (r == 0) {
 		/*
 		 * Already in this state: a redo after a crash between the
@@ -159,9 +162,8 @@ int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name, size_t len,
 		c.len--;
 		r = kdep_bufputs(&c, " redo\n");
 		if (r == 0)
-			r = kdep_writestamp(path.data, c.data, c.len,
-					    after ? after : &epoch,
-					    mtime ? mtime : &t);
+			r = kdep_writestamp(path.data, c.data, c.len, after,
+					    mtime);
 	}
 out:
 	kdep_buffree(&path);

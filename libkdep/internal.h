@@ -209,12 +209,13 @@ static inline int kdep_isident(unsigned char c)
 
 /*
  * autoksyms (ksyms.c): a symbol name is an identifier of at most
- * KDEP_MAXSYM bytes.  kdep_badsym explains why s[0..len) is not one as
- * KDEP_EDATA, "FILE:LINE: WHAT: ..." (no ":LINE" when line is 0), without
- * echoing bytes that could break the line.  kdep_strpcmp is qsort's
- * bytewise order of an array of strings.
+ * KDEP_MAXSYM bytes; kdep_issym says if s[0..len) is one.  kdep_badsym
+ * explains why it is not, as KDEP_EDATA "FILE:LINE: WHAT: ..." (no
+ * ":LINE" when line is 0), without echoing bytes that could break the
+ * line.  kdep_strpcmp is qsort's bytewise order of an array of strings.
  */
 #define KDEP_MAXSYM 1024
+int kdep_issym(const char *s, size_t len);
 int kdep_badsym(const char *file, unsigned line, const char *what,
 		const char *s, size_t len);
 int kdep_strpcmp(const void *a, const void *b);

@@ -79,7 +79,7 @@ static int putdeps(const char *obj, const struct markers *m,
 
 		if (len == 0)
 			continue; /* the shell's word splitting drops it */
-		if (len > KDEP_MAXSYM || !kdep_isname(s, len))
+		if (!kdep_issym(s, len))
 			return kdep_badsym(obj, 0, "bad __ksym_marker_ symbol",
 					   s, len);
 		if (out->len == start &&

@@ -50,7 +50,7 @@ static int addword(struct kdep_ksyms *l, const char *file, unsigned line,
 		s++;
 		len--;
 	}
-	if (len == 0 || len > KDEP_MAXSYM || !kdep_isname(s, len))
+	if (!kdep_issym(s, len))
 		return kdep_badsym(file, line, "bad symbol name", s, len);
 	if (len == 13 && memcmp(s, "__this_module", 13) == 0)
 		return 0;
@@ -159,13 +159,15 @@ static int readmodorder(struct kdep_ksyms *l, const char *file)
 	return r;
 }
 
-/* Linux 4.14: line 3 of every DIR/<name>.mod, as the script's glob. */
-static int readmodverdir(struct kdep_ksyms *l, const char *dir)
+/*
+ * The names of the .mod files in dir into files, sorted as the shell's
+ * glob is: the first bad file is the one reported.
+ */
+static int modfiles(const char *dir, struct kdep_ksyms *files)
 {
-	struct kdep_ksyms *files = kdep_ksyms_new();
-	struct kdep_buf names = {0}, path = {0};
-	size_t i, at, n;
-	int r = files ? kdep_listdir(dir, &names) : KDEP_ENOMEM;
+	struct kdep_buf names = {0};
+	size_t at, n;
+	int r = kdep_listdir(dir, &names);
 
 	if (r == KDEP_EIO || r == KDEP_ENOENT)
 		r = kdep_errno(KDEP_EIO, "error opening folder: %s", dir);
@@ -176,9 +178,20 @@ static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 		if (name[0] != '.' && kdep_endswith(name, n, ".mod"))
 			r = kdep_ksyms_add(files, name, n);
 	}
-	/* sorted, as the shell's glob is: the first bad file is reported */
 	if (r == 0)
 		r = kdep_ksyms_sort(files);
+	kdep_buffree(&names);
+	return r;
+}
+
+/* Linux 4.14: line 3 of every DIR/<name>.mod, as the script's glob. */
+static int readmodverdir(struct kdep_ksyms *l, const char *dir)
+{
+	struct kdep_ksyms *files = kdep_ksyms_new();
+	struct kdep_buf path = {0};
+	size_t i;
+	int r = files ? modfiles(dir, files) : KDEP_ENOMEM;
+
 	for (i = 0; r == 0 && i < kdep_ksyms_count(files); i++) {
 		path.len = 0;
 		if (kdep_bufprintf(&path, "%s/%s", dir,
@@ -188,7 +201,6 @@ static int readmodverdir(struct kdep_ksyms *l, const char *dir)
 			r = readsyms(l, path.data, 3);
 	}
 	kdep_ksyms_free(files);
-	kdep_buffree(&names);
 	kdep_buffree(&path);
 	return r;
 }

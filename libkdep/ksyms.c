@@ -146,6 +146,11 @@ void kdep_ksyms_free(struct kdep_ksyms *l)
 	free(l);
 }
 
+int kdep_issym(const char *s, size_t len)
+{
+	return len > 0 && len <= KDEP_MAXSYM && kdep_isname(s, len);
+}
+
 /*
  * Explain a bad symbol without echoing bytes that could break the line:
  * "FILE:LINE: WHAT: ..." (no ":LINE" when line is 0).
@@ -204,7 +209,7 @@ static int hdrline(void *ctx, unsigned line, const char *s, size_t len)
 		return 0;
 	h->count++; /* grep -c "^#define __KSYM_" */
 	if (len < n + 3 || memcmp(s + len - 2, " 1", 2) != 0 ||
-	    len - n - 2 > KDEP_MAXSYM || !kdep_isname(s + n, len - n - 2))
+	    !kdep_issym(s + n, len - n - 2))
 		return kdep_err(KDEP_EDATA, "%s:%u: not a '%s<symbol> 1' line",
 				h->file, line, defpfx);
 	return kdep_ksyms_add(h->l, s + n, len - n - 2);
