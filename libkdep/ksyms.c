@@ -200,9 +200,8 @@ struct hdrparse {
 	size_t count;
 };
 
-static int hdrline(void *ctx, unsigned line, const char *s, size_t len)
+static int hdrline(struct hdrparse *h, unsigned line, const char *s, size_t len)
 {
-	struct hdrparse *h = ctx;
 	size_t n = sizeof(defpfx) - 1;
 
 	if (len < n || memcmp(s, defpfx, n) != 0)

@@ -186,7 +186,7 @@ static void tracestamps(const struct opts *o, const struct kdep_ksymplan *p)
 		if (kdep_ksymstamppath(&o->a, s, n, &path) == 0)
 			fprintf(stderr, "+ stamp %s (%s)\n", path.data,
 				kdep_ksyms_has(p->want, s, n) ? "needed"
-							       : "dropped");
+							      : "dropped");
 	}
 	kdep_buffree(&path);
 }
