@@ -66,9 +66,9 @@ static int onsym(void *ctx, const char *name, size_t len)
 	return 0;
 }
 
+/* The block, the stamps where a (folder and layout) puts them. */
 static int putdeps(const char *obj, const struct markers *m,
-		   const char *ksymdir, enum kdep_layout layout,
-		   struct kdep_buf *out)
+		   const struct kdep_autoksyms *a, struct kdep_buf *out)
 {
 	size_t i, start = out->len;
 	int r = 0;
@@ -86,7 +86,7 @@ static int putdeps(const char *obj, const struct markers *m,
 		    kdep_bufprintf(out, "\nksymdeps_%s := \\\n", obj) < 0)
 			return KDEP_ENOMEM;
 		if (kdep_bufputs(out, "    $(wildcard ") < 0 ||
-		    (r = kdep_stamppath(out, ksymdir, s, len, layout)) < 0 ||
+		    (r = kdep_ksymstamppath(a, s, len, out)) < 0 ||
 		    kdep_bufputs(out, ") \\\n") < 0)
 			return r < 0 ? r : KDEP_ENOMEM;
 	}
@@ -100,6 +100,7 @@ static int putdeps(const char *obj, const struct markers *m,
 int kdep_ksymdeps(const char *obj, const char *ksymdir, enum kdep_layout layout,
 		  struct kdep_buf *out)
 {
+	const struct kdep_autoksyms a = {.ksymdir = ksymdir, .layout = layout};
 	struct kdep_buf b = {0};
 	struct markers m = {0};
 	int r;
@@ -108,8 +109,7 @@ int kdep_ksymdeps(const char *obj, const char *ksymdir, enum kdep_layout layout,
 	    (r = kdep_elf_symbols(b.data, b.len, obj, onsym, &m)) == 0) {
 		if (m.n > 1)
 			qsort(m.v, m.n, sizeof(*m.v), kdep_strpcmp);
-		r = putdeps(obj, &m, ksymdir ? ksymdir : KDEP_KSYMDIR, layout,
-			    out);
+		r = putdeps(obj, &m, &a, out);
 	}
 	free(m.v);
 	kdep_buffree(&b);
