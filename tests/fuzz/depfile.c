@@ -336,7 +336,7 @@ static int check(void *ctx, const struct kdep_token *t)
 	CHECK(w->n < w->ref->n);
 	r = &w->ref->v[w->n++];
 	CHECK(t->len == r->len && memcmp(t->s, r->s, t->len) == 0);
-	CHECK(t->kind == r->kind);
+	CHECK((int)t->kind == r->kind);
 	CHECK(t->first == r->first);
 	CHECK(t->line == r->line);
 	w->prevend = t->s + t->len;
