@@ -47,7 +47,8 @@ static int onent(void *ctx, const struct kdep_cmdent *e)
 	return 0;
 }
 
-static int countdep(void *ctx, const char *path, size_t len, int kind)
+static int countdep(void *ctx, const char *path, size_t len,
+		    enum kdep_pathkind kind)
 {
 	(*(size_t *)ctx)++;
 	CHECK(strlen(path) == len);
@@ -55,7 +56,8 @@ static int countdep(void *ctx, const char *path, size_t len, int kind)
 	return 0;
 }
 
-static int firstdep(void *ctx, const char *path, size_t len, int kind)
+static int firstdep(void *ctx, const char *path, size_t len,
+		    enum kdep_pathkind kind)
 {
 	(void)len;
 	(void)kind;
