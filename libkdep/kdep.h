@@ -98,7 +98,7 @@ KDEP_API int kdep_errcode(void);
 /* The exit status upstream tools use for error code err (1 or 2). */
 KDEP_API int kdep_exitcode(int err);
 
-/* ---- the types every call uses (buf.c stamp.c depfile.c scan.c) --------- */
+/* ---- the types every call uses (buf.c stamp.c depfile.c scan.c) ------ */
 
 /* A byte buffer; data is always NUL-terminated (not counted in len). */
 struct kdep_buf {
@@ -143,7 +143,7 @@ struct kdep_scanopts {
 /*  Part 1: what a build calls, in about the order it calls it.          */
 /* ==================================================================== */
 
-/* ---- compatibility profiles (profile.c) ------------------------------- */
+/* ---- compatibility profiles (profile.c) ------------------------------ */
 
 struct kdep_profile {
 	const char *name;            /* "linux-6.3" */
@@ -178,7 +178,7 @@ KDEP_API const struct kdep_profile *kdep_profile_select(const char *name);
 KDEP_API int kdep_kernelversion(const char *makefile, int *version,
 				int *patchlevel);
 
-/* ---- fixdep: depfile -> .cmd (fixdep.c) ------------------------------- */
+/* ---- fixdep: depfile -> .cmd (fixdep.c) ------------------------------ */
 
 /* What fixdep saw: each file it read or listed, each stamp it printed. */
 enum kdep_seenkind {
@@ -267,7 +267,7 @@ KDEP_API int kdep_fixdep_run(const struct kdep_fixdeprun *r);
  */
 KDEP_API const struct kdep_profile *kdep_profile_kernel(const char *version);
 
-/* ---- scan cache (cache.c) ----------------------------------------------- */
+/* ---- scan cache (cache.c) -------------------------------------------- */
 
 /*
  * Per-file scan results shared by the fixdep runs of one build, so each
@@ -279,7 +279,7 @@ KDEP_API int kdep_cache_open(struct kdep_cache **c, const char *dir,
 			     const struct kdep_scanopts *o);
 KDEP_API void kdep_cache_close(struct kdep_cache *c);
 
-/* ---- dependency records (record.c) ------------------------------------- */
+/* ---- dependency records (record.c) ----------------------------------- */
 
 /*
  * A record lists what one target was built from, with content hashes, so
@@ -334,7 +334,7 @@ KDEP_API int kdep_recordpath(struct kdep_buf *out, const char *target);
 KDEP_API int kdep_record_config(struct kdep_record *r, const char *autoconf,
 				enum kdep_layout layout);
 
-/* ---- checking by content (check.c) ------------------------------------ */
+/* ---- checking by content (check.c) ----------------------------------- */
 
 /*
  * A checker answers for many targets; it hashes each version
@@ -437,7 +437,7 @@ typedef void (*kdep_reasonfn)(void *ctx, const char *target,
 KDEP_API int kdep_stale(struct kdep_checker *c, const char *target,
 			const char *cmdline, kdep_reasonfn fn, void *ctx);
 
-/* ---- kbuild content mode (kbuild.c) ------------------------------------ */
+/* ---- kbuild content mode (kbuild.c) ---------------------------------- */
 
 /*
  * The makefile `kdep make` names in MAKEFILES for a kernel tree at dir
@@ -451,7 +451,7 @@ KDEP_API int kdep_kbuildmk(const char *dir, const char *plugin,
 /* Remove every record (.*.kdep) under dir; *count gets how many. */
 KDEP_API int kdep_removerecords(const char *dir, size_t *count);
 
-/* ---- kconfig's stamp sync (kconfig.c) --------------------------------- */
+/* ---- kconfig's stamp sync (kconfig.c) -------------------------------- */
 
 struct kdep_syncopts {
 	const char *config;     /* the new .config or auto.conf (string) */
@@ -480,7 +480,7 @@ struct kdep_syncstats {
 KDEP_API int kdep_syncconfig(const struct kdep_syncopts *o,
 			     struct kdep_syncstats *st);
 
-/* ---- autoksyms (autoksyms.c ksyms.c ksymread.c ksymdeps.c) ------------ */
+/* ---- autoksyms (autoksyms.c ksyms.c ksymread.c ksymdeps.c) ----------- */
 
 /*
  * CONFIG_TRIM_UNUSED_KSYMS: the work of the kernel's adjust_autoksyms.sh,
@@ -591,7 +591,7 @@ KDEP_API int kdep_ksymstamp(const struct kdep_autoksyms *a, const char *name,
 KDEP_API int kdep_ksymdeps(const char *obj, const char *ksymdir,
 			   enum kdep_layout layout, struct kdep_buf *out);
 
-/* ---- compiler launcher (launch.c, spawn.c) ------------------------------ */
+/* ---- compiler launcher (launch.c, spawn.c) --------------------------- */
 
 /*
  * The depfile a gcc or clang command line (argv[0] the compiler, NULL-
@@ -630,7 +630,7 @@ KDEP_API int kdep_launch_rewrite(const struct kdep_launch *l);
  */
 KDEP_API int kdep_spawn(char *const *argv, int *status);
 
-/* ---- dependency queries (graph.c query.c report.c why.c) -------------- */
+/* ---- dependency queries (graph.c query.c report.c why.c) ------------- */
 
 /*
  * A build's dependency graph: every path once (an integer id), every
@@ -793,7 +793,7 @@ KDEP_API int kdep_why(struct kdep_checker *c, const char *target,
 /*  .cmd parsing.  The tools and tests use them; most users need not.    */
 /* ==================================================================== */
 
-/* ---- files (io.c) -------------------------------------------------------- */
+/* ---- files (io.c) ---------------------------------------------------- */
 
 /*
  * Read a whole regular file into b (replacing its contents), looping over
@@ -827,7 +827,7 @@ KDEP_API int kdep_writeifchanged(const char *path, const void *p, size_t n,
 /* Create the parent folders of path (mkdir -p of its dirname). */
 KDEP_API int kdep_mkparents(const char *path);
 
-/* ---- stamp paths (stamp.c) -------------------------------------------- */
+/* ---- stamp paths (stamp.c) ------------------------------------------- */
 
 /* The layout called name ("flat" or "split"), or KDEP_EDATA. */
 KDEP_API int kdep_layoutbyname(const char *name);
@@ -859,7 +859,7 @@ KDEP_API int kdep_writestamp(const char *path, const char *content,
 /* 1 if name (len bytes) is a non-empty [A-Za-z0-9_] identifier. */
 KDEP_API int kdep_isname(const char *name, size_t len);
 
-/* ---- depfiles (depfile.c) ---------------------------------------------- */
+/* ---- depfiles (depfile.c) -------------------------------------------- */
 
 enum kdep_tokkind {
 	KDEP_TOK_TARGET, /* a word before ':' (kbuild: a word ending in ':') */
@@ -890,7 +890,7 @@ typedef int (*kdep_tokfn)(void *ctx, const struct kdep_token *t);
 KDEP_API int kdep_depparse(char *data, size_t len, enum kdep_dialect dialect,
 			   kdep_tokfn fn, void *ctx);
 
-/* ---- CONFIG_ scanning (scan.c) ------------------------------------------ */
+/* ---- CONFIG_ scanning (scan.c) --------------------------------------- */
 
 /* A set of names (dedupe over a whole fixdep run). */
 struct kdep_nameset;
@@ -911,7 +911,7 @@ typedef int (*kdep_symfn)(void *ctx, const char *name, size_t len);
 KDEP_API int kdep_scan(const struct kdep_scanopts *o, const char *text,
 		       size_t len, kdep_symfn fn, void *ctx);
 
-/* ---- scan cache lookups (cache.c) --------------------------------------- */
+/* ---- scan cache lookups (cache.c) ------------------------------------ */
 
 /*
  * The symbols path uses (each once, in order of first use) to fn, and its
@@ -923,7 +923,7 @@ KDEP_API int kdep_cache_scan(struct kdep_cache *c, const char *path,
 			     struct stat *st);
 
 
-/* ---- hashing (hash.c) ----------------------------------------------------- */
+/* ---- hashing (hash.c) ------------------------------------------------ */
 
 /*
  * XXH64 (xxHash 64-bit, seed 0 unless given), per its published spec.
@@ -946,7 +946,7 @@ KDEP_API uint64_t kdep_hashfinal(const struct kdep_hashstate *h);
 /* Hash a file's content (path string); st receives its fstat data. */
 KDEP_API int kdep_hashfile(const char *path, uint64_t *out, struct stat *st);
 
-/* ---- kconfig (kconfig.c) ---------------------------------------------- */
+/* ---- kconfig (kconfig.c) --------------------------------------------- */
 
 /* The kind of a value, read from its spelling (formats in kconfig.c). */
 enum kdep_confkind {
