@@ -133,6 +133,12 @@ int kdep_confsplit(const char *s, size_t len, const char **name,
  */
 int kdep_confunescape(const char *s, size_t n, struct kdep_buf *out,
 		      size_t *used);
+/*
+ * The auto.conf line of symbol name, also its stamp's content: n is
+ * "# CONFIG_NAME is not set", a string is quoted (kconfig.c).
+ */
+int kdep_confline(struct kdep_buf *out, const char *name,
+		  enum kdep_confkind kind, const char *val);
 
 /* 1 if s (len bytes) ends with the string suffix. */
 /* 1 if s[0..len) starts (ends) with the string prefix (suffix); text.c */

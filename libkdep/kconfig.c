@@ -1,6 +1,6 @@
 /*
- * kconfig.c - .config/auto.conf parsing, and the stamp sync kconfig does
- * when it writes auto.conf ("make syncconfig").
+ * kconfig.c - .config and auto.conf: parsing them, and writing auto.conf
+ * and autoconf.h as kconfig does (sync.c writes them and the stamps).
  *
  * Input: a .config or auto.conf, one assignment per line
  *
@@ -61,25 +61,11 @@
  *	#define CONFIG_FOO 0x1f                int/hex as written
  *	#define CONFIG_FOO "quoted \"text\""   string
  *
- * Output 3: one stamp per changed symbol, at kdep_stamppath(dir, NAME,
- * layout).  kconfig leaves stamps empty and only touches them; ours hold
- * the symbol's auto.conf line, or "# CONFIG_FOO is not set\n" for n, so
- * that content-hash checks see a change as well as make does.
- *
- * A symbol is changed when its old and new lines differ (old: <dir>/
- * auto.conf, missing means n).  That is kconfig's rule: old and new
- * values differ; n with no old value is no change; a symbol that left
- * the config changed (to n).  Stamps of unchanged symbols are never
- * touched, and auto.conf and autoconf.h are replaced only when their
- * content changes.  Order as in kconfig: stamps, autoconf.h, auto.conf
- * last, so an interrupted sync is redone in full by the next one.
+ * Output 3, the stamps of a sync, is described in sync.c.
  */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "internal.h"
 
@@ -482,9 +468,8 @@ static int addquoted(struct kdep_buf *out, const char *s)
 	return kdep_bufadd(out, "\"", 1);
 }
 
-/* The auto.conf line of s (also its stamp's content); n: "is not set". */
-static int confline(struct kdep_buf *out, const char *name,
-		    enum kdep_confkind kind, const char *val)
+int kdep_confline(struct kdep_buf *out, const char *name,
+		  enum kdep_confkind kind, const char *val)
 {
 	if (kind == KDEP_CONF_N)
 		return kdep_bufprintf(out, "# CONFIG_%s is not set\n", name);
@@ -519,7 +504,7 @@ int kdep_config_autoconf(const struct kdep_config *c, struct kdep_buf *out)
 		const struct kdep_confsym *s = &c->syms[i];
 
 		if (s->kind != KDEP_CONF_N &&
-		    confline(out, s->name, s->kind, s->val) < 0)
+		    kdep_confline(out, s->name, s->kind, s->val) < 0)
 			return KDEP_ENOMEM;
 	}
 	return 0;
@@ -557,133 +542,4 @@ int kdep_config_autoheader(const struct kdep_config *c, struct kdep_buf *out)
 		if (defline(out, &c->syms[i]) < 0)
 			return KDEP_ENOMEM;
 	return 0;
-}
-
-/* ---- sync ---------------------------------------------------------------- */
-
-struct sync {
-	const struct kdep_syncopts *o;
-	const char *dir;
-	struct kdep_syncstats *st;
-	struct timespec start;
-	struct kdep_buf path, was, now;
-};
-
-/* Line of name in c into out; a symbol c lacks is n. */
-static int lineof(struct kdep_buf *out, const struct kdep_config *c,
-		  const char *name)
-{
-	const struct kdep_confsym *s = kdep_config_find(c, name);
-
-	out->len = 0;
-	if (s)
-		return confline(out, name, s->kind, s->val);
-	return confline(out, name, KDEP_CONF_N, NULL);
-}
-
-/* Compare name's old and new lines; on a change write its stamp. */
-static int syncsym(struct sync *y, const struct kdep_config *old,
-		   const struct kdep_config *new, const char *name)
-{
-	int r;
-
-	if (lineof(&y->was, old, name) < 0 || lineof(&y->now, new, name) < 0)
-		return KDEP_ENOMEM;
-	if (y->was.len == y->now.len &&
-	    memcmp(y->was.data, y->now.data, y->now.len) == 0)
-		return 0;
-	y->st->changed++;
-	y->path.len = 0;
-	if ((r = kdep_stamppath(&y->path, y->dir, name, strlen(name),
-				y->o->layout)) < 0)
-		return r;
-	/* start: later than every target built before this sync */
-	r = kdep_writestamp(y->path.data, y->now.data, y->now.len, &y->start,
-			    NULL);
-	if (r > 0)
-		y->st->written++;
-	return r < 0 ? r : 0;
-}
-
-static int syncstamps(struct sync *y, const struct kdep_config *old,
-		      const struct kdep_config *new)
-{
-	size_t i;
-	int e;
-
-	for (i = 0; i < new->n; i++)
-		if ((e = syncsym(y, old, new, new->syms[i].name)) < 0)
-			return e;
-	for (i = 0; i < old->n; i++)
-		if (!kdep_config_find(new, old->syms[i].name) &&
-		    (e = syncsym(y, old, new, old->syms[i].name)) < 0)
-			return e;
-	return 0;
-}
-
-/* Replace path with the output of fn when it differs; *written = 1 if so. */
-static int syncfile(const char *path, const struct kdep_config *c,
-		    int (*fn)(const struct kdep_config *, struct kdep_buf *),
-		    int *written)
-{
-	struct kdep_buf b = {0};
-	int r = fn(c, &b);
-
-	if (r == 0)
-		r = kdep_writeifchanged(path, b.data, b.len, 0644);
-	kdep_buffree(&b);
-	if (r < 0)
-		return r;
-	*written = r;
-	return 0;
-}
-
-/* The old auto.conf; a missing one means every symbol was n. */
-static int readold(const char *path, struct kdep_config *old)
-{
-	struct stat sb;
-
-	memset(old, 0, sizeof(*old));
-	if (stat(path, &sb) < 0 && errno == ENOENT)
-		return 0;
-	return load(path, old);
-}
-
-int kdep_syncconfig(const struct kdep_syncopts *o, struct kdep_syncstats *st)
-{
-	struct kdep_config old, new;
-	struct kdep_syncstats dummy;
-	struct sync y = {o, NULL, st ? st : &dummy, {0, 0}, {0}, {0}, {0}};
-	const char *hdr = o->autoheader ? o->autoheader : KDEP_AUTOHEADER;
-	struct kdep_buf autoconf = {0};
-	int e;
-
-	memset(y.st, 0, sizeof(*y.st));
-	y.dir = o->dir && *o->dir ? o->dir : KDEP_CONFIGDIR;
-	clock_gettime(CLOCK_REALTIME, &y.start);
-	if ((e = load(o->config, &new)) < 0)
-		return e;
-	y.st->symbols = new.n;
-	y.st->ignored = new.ignored;
-	y.st->firstignored = new.firstignored;
-	if (kdep_bufprintf(&autoconf, "%s/auto.conf", y.dir) < 0) {
-		clear(&new);
-		return KDEP_ENOMEM;
-	}
-	e = readold(autoconf.data, &old);
-	if (e == 0)
-		e = syncstamps(&y, &old, &new);
-	if (e == 0 && *hdr)
-		e = syncfile(hdr, &new, kdep_config_autoheader,
-			     &y.st->autoheader);
-	if (e == 0)
-		e = syncfile(autoconf.data, &new, kdep_config_autoconf,
-			     &y.st->autoconf);
-	clear(&old);
-	clear(&new);
-	kdep_buffree(&autoconf);
-	kdep_buffree(&y.path);
-	kdep_buffree(&y.was);
-	kdep_buffree(&y.now);
-	return e;
 }

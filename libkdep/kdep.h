@@ -451,7 +451,7 @@ KDEP_API int kdep_kbuildmk(const char *dir, const char *plugin,
 /* Remove every record (.*.kdep) under dir; *count gets how many. */
 KDEP_API int kdep_removerecords(const char *dir, size_t *count);
 
-/* ---- kconfig's stamp sync (kconfig.c) -------------------------------- */
+/* ---- kconfig's stamp sync (sync.c) ----------------------------------- */
 
 struct kdep_syncopts {
 	const char *config;     /* the new .config or auto.conf (string) */
