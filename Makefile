@@ -104,7 +104,8 @@ check: criterion all
 	$(Q)for t in tests/e2e/*.sh; do \
 		[ -f "$$t" ] || continue; \
 		printf '  %-7s %s\n' E2E "$$t"; \
-		KDEP_TOP=$(CURDIR) bash "$$t" || exit 1; \
+		KDEP_TOP=$(CURDIR) KDEP_CFLAGS='$(CFLAGS)' \
+			KDEP_LDFLAGS='$(LDFLAGS)' bash "$$t" || exit 1; \
 	done
 
 # Criterion is only needed for tests: install it on Debian when we can.

@@ -33,6 +33,7 @@
  *	kdep_fixdep(&f, &cmd);                  // write cmd.data to .a.o.cmd
  *	kdep_record_write(r);                   // then .a.o.kdep
  *	kdep_record_free(r);
+ *	kdep_buffree(&cmd);
  *
  *	struct kdep_checker *c = kdep_checker_new(0);
  *	struct kdep_query q = {.target = "a.o"};

@@ -1,8 +1,8 @@
 /*
  * sync.c - the stamp sync kconfig does when it writes auto.conf ("make
- * syncconfig"): kdep_syncconfig.  It writes auto.conf and autoconf.h (their
- * formats are in kconfig.c) and one stamp per changed symbol, at kdep_stamppath(dir, NAME,
- * layout).  kconfig leaves stamps empty and only touches them; ours hold
+ * syncconfig"): kdep_syncconfig.  It writes auto.conf and autoconf.h
+ * (their formats are in kconfig.c) and one stamp per changed symbol, at
+ * kdep_stamppath(dir, NAME, layout).  kconfig leaves stamps empty and only touches them; ours hold
  * the symbol's auto.conf line, or "# CONFIG_FOO is not set\n" for n, so
  * that content-hash checks see a change as well as make does.
  *

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # examples.sh - the usage examples a newcomer reads first compile, link
-# against libkdep.a and do what they say:
+# against libkdep.a (with make's CFLAGS and LDFLAGS: KDEP_CFLAGS,
+# KDEP_LDFLAGS) and do what they say:
 #   - kdep.h's example (its first screen): record a.o, then check it:
 #     fresh; then a.c changes content with its mtime put back: stale;
 #   - the C example in the README and in libkdep(3) compiles.
@@ -22,8 +23,10 @@ wrap() {
 }
 
 build() { # name
-	"$cc" -std=c11 -Wall -Wno-unused-variable -Werror -I"$top/libkdep" \
-		-o "$t/$1" "$t/$1.c" "$top/libkdep.a" 2>"$t/$1.err" ||
+	# shellcheck disable=SC2086 # the flags are words
+	"$cc" -std=c11 ${KDEP_CFLAGS:-} -Wall -Wno-unused-variable -Werror \
+		-I"$top/libkdep" -o "$t/$1" "$t/$1.c" "$top/libkdep.a" \
+		${KDEP_LDFLAGS:-} 2>"$t/$1.err" ||
 		{ cat "$t/$1.err"; fail "$1 does not compile"; }
 }
 
