@@ -181,6 +181,14 @@ int kdep_confvalue(struct kdep_buf *b, const struct kdep_confsym *sym);
 /* n bytes as "1.23 MB" with sep before the unit (query.c). */
 int kdep_humanbytes(struct kdep_buf *b, uint64_t n, const char *sep);
 
+/*
+ * Why the checker's last check found no usable record ("no record", "is
+ * unreadable", "is corrupt", ...; NULL if it found one), and *record
+ * the record's path (check.c).
+ */
+const char *kdep_checker_norecord(const struct kdep_checker *c,
+				  const char **record);
+
 /* 1 if time a is before time b. */
 static inline int kdep_before(const struct timespec *a,
 			      const struct timespec *b)

@@ -335,7 +335,7 @@ KDEP_API int kdep_recordpath(struct kdep_buf *out, const char *target);
 KDEP_API int kdep_record_config(struct kdep_record *r, const char *autoconf,
 				enum kdep_layout layout);
 
-/* ---- checking by content (check.c) ----------------------------------- */
+/* ---- checking by content (check.c answer.c) -------------------------- */
 
 /*
  * A checker answers for many targets; it hashes each version
