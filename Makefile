@@ -65,7 +65,7 @@ libkdep/%.pic.o: libkdep/%.c libkdep/kdep.h libkdep/internal.h
 	$(Q)$(CC) $(LIBCFLAGS) -fPIC -c -o $@ $<
 
 # the dependency graph's shared insides
-$(foreach f,graph query report,libkdep/$(f).o libkdep/$(f).pic.o): libkdep/graph.h
+$(foreach f,graph impact stats report,libkdep/$(f).o libkdep/$(f).pic.o): libkdep/graph.h
 
 libkdep.a: $(LIBOBJ)
 	$(E) AR $@

@@ -9,7 +9,7 @@
  * are listed in include order, and ids are handed out in the same order,
  * so most differences are small and take one byte: the graph stays a
  * few percent of the .cmd text it came from.  Nothing is stat()ed while
- * loading; sizes are the queries' business (query.c).
+ * loading; sizes are the queries' business (stats.c).
  *
  * Paths are kept as the .cmd files spell them, relative to the build
  * folder (the root), but for a leading "./", which make ignores too.

@@ -1,4 +1,4 @@
-/* graph.h - the graph's insides, shared by graph.c, query.c, report.c. */
+/* graph.h - the graph's insides, shared by graph.c, impact.c, stats.c, report.c. */
 #ifndef KDEP_GRAPH_H
 #define KDEP_GRAPH_H
 

@@ -178,7 +178,7 @@ void kdep_puthex(char *p, uint64_t v);
 /* The record's value text of sym (NULL: unset) into b, replaced. */
 int kdep_confvalue(struct kdep_buf *b, const struct kdep_confsym *sym);
 
-/* n bytes as "1.23 MB" with sep before the unit (query.c). */
+/* n bytes as "1.23 MB" with sep before the unit (stats.c). */
 int kdep_humanbytes(struct kdep_buf *b, uint64_t n, const char *sep);
 
 /*

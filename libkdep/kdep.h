@@ -631,7 +631,7 @@ KDEP_API int kdep_launch_rewrite(const struct kdep_launch *l);
  */
 KDEP_API int kdep_spawn(char *const *argv, int *status);
 
-/* ---- dependency queries (graph.c query.c report.c why.c) ------------- */
+/* ---- dependency queries (graph.c impact.c stats.c report.c why.c) ---- */
 
 /*
  * A build's dependency graph: every path once (an integer id), every
