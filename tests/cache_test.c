@@ -14,20 +14,7 @@
 #include "kdep.h"
 #include "testutil.h"
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(cache, .init = setup, .fini = teardown);
+TestSuite(cache, .init = tu_intmp, .fini = tu_outtmp);
 
 static int addname(void *ctx, const char *name, size_t len)
 {

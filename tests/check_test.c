@@ -32,22 +32,15 @@
 
 #define AUTOCONF "include/config/auto.conf"
 
-static char *dir;
 static struct kdep_buf said; /* the changes the last check told */
-
-static void setup(void)
-{
-	dir = tu_tmpdir();
-}
 
 static void teardown(void)
 {
-	tu_rmtree(dir);
-	free(dir);
+	tu_outtmp();
 	kdep_buffree(&said);
 }
 
-TestSuite(check, .init = setup, .fini = teardown);
+TestSuite(check, .init = tu_intmp, .fini = teardown);
 
 /*
  * A small kernel-like build: a.c includes b.h and uses CONFIG_FOO (y),
@@ -818,7 +811,7 @@ static void coarsefs(void)
 
 static void uncoarse(void)
 {
-	if (chdir(dir) == 0)
+	if (chdir(tu_tmp()) == 0)
 		umount2("coarse", MNT_DETACH);
 }
 

@@ -17,21 +17,8 @@
 #include "kdep.h"
 #include "testutil.h"
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(golden, .init = setup, .fini = teardown);
-TestSuite(cmdfile, .init = setup, .fini = teardown);
+TestSuite(golden, .init = tu_intmp, .fini = tu_outtmp);
+TestSuite(cmdfile, .init = tu_intmp, .fini = tu_outtmp);
 
 static int showdep(void *ctx, const char *path, size_t len,
 		   enum kdep_pathkind kind)

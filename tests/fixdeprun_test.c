@@ -15,20 +15,7 @@
 #include "kdep.h"
 #include "testutil.h"
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(fixdeprun, .init = setup, .fini = teardown);
+TestSuite(fixdeprun, .init = tu_intmp, .fini = tu_outtmp);
 
 #define CMDLINE "cc -c -o a.o a.c"
 

@@ -177,20 +177,17 @@ Test(hash, final_does_not_consume_the_state)
 
 /* ---- kdep_hashfile ---------------------------------------------------- */
 
-static char *dir;
 static struct kdep_buf file;
 
 static void mktmp(void)
 {
-	dir = tu_tmpdir();
-	cr_assert_eq(kdep_bufprintf(&file, "%s/f", dir), 0);
+	tu_intmp();
+	cr_assert_eq(kdep_bufprintf(&file, "%s/f", tu_tmp()), 0);
 }
 
 static void rmtmp(void)
 {
-	tu_rmtree(dir);
-	free(dir);
-	dir = NULL;
+	tu_outtmp();
 	kdep_buffree(&file);
 }
 
@@ -249,6 +246,7 @@ Test(hashfile, missing_file_is_an_io_error_naming_the_path)
 
 Test(hashfile, directory_is_an_io_error_naming_the_path)
 {
+	const char *dir = tu_tmp();
 	uint64_t got;
 
 	cr_assert_eq(kdep_hashfile(dir, &got, NULL), KDEP_EIO);

@@ -18,22 +18,9 @@
 #include "kdep.h"
 #include "testutil.h"
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = tu_tmpdir();
-}
-
-static void teardown(void)
-{
-	tu_rmtree(dir);
-	free(dir);
-}
-
-TestSuite(impact, .init = setup, .fini = teardown);
-TestSuite(stats, .init = setup, .fini = teardown);
-TestSuite(why, .init = setup, .fini = teardown);
+TestSuite(impact, .init = tu_intmp, .fini = tu_outtmp);
+TestSuite(stats, .init = tu_intmp, .fini = tu_outtmp);
+TestSuite(why, .init = tu_intmp, .fini = tu_outtmp);
 
 static void sized(const char *path, size_t n)
 {

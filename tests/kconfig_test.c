@@ -325,23 +325,14 @@ Test(kconfig_parse, error_nul_byte)
 
 /* ---- files ---------------------------------------------------------------- */
 
-static char *dir;
-
-static void mktmp(void)
-{
-	dir = tu_tmpdir();
-}
-
 static void rmtmp(void)
 {
 	kdep_config_free(cfg);
 	cfg = NULL;
-	tu_rmtree(dir);
-	free(dir);
-	dir = NULL;
+	tu_outtmp();
 }
 
-TestSuite(kconfig_file, .init = mktmp, .fini = rmtmp);
+TestSuite(kconfig_file, .init = tu_intmp, .fini = rmtmp);
 
 Test(kconfig_file, parse_reads_a_file_and_names_it_in_errors)
 {

@@ -15,23 +15,15 @@
 #include "kdep.h"
 #include "testutil.h"
 
-static char *dir;
-
-static void setup(void)
-{
-	dir = tu_tmpdir();
-}
-
 static struct kdep_buf said; /* the reasons of the last stale() */
 
 static void teardown(void)
 {
-	tu_rmtree(dir);
-	free(dir);
+	tu_outtmp();
 	kdep_buffree(&said);
 }
 
-TestSuite(record, .init = setup, .fini = teardown);
+TestSuite(record, .init = tu_intmp, .fini = teardown);
 
 /* A small build: a.c includes b.h, uses CONFIG_FOO (present), CONFIG_BAR
  * (absent).  Files are dated in the past, the target after them. */

@@ -13,6 +13,39 @@
 
 #include "testutil.h"
 
+/*
+ * Every folder tu_tmpdir made in this process, removed when it exits
+ * (each test runs in a process of its own), whether or not the test
+ * removed it: a failed assertion leaves no folder behind either.
+ */
+static char **made;
+static size_t nmade;
+
+static void rmmade(void)
+{
+	while (nmade > 0) {
+		char *d = made[--nmade];
+
+		if (chdir("/") == 0)
+			tu_rmtree(d);
+		free(d);
+	}
+	free(made);
+	made = NULL;
+}
+
+static void remember(const char *d)
+{
+	char **m = realloc(made, (nmade + 1) * sizeof(*m));
+
+	cr_assert_not_null(m);
+	made = m;
+	if (nmade == 0)
+		atexit(rmmade);
+	cr_assert_not_null(made[nmade] = strdup(d));
+	nmade++;
+}
+
 char *tu_tmpdir(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -20,6 +53,7 @@ char *tu_tmpdir(void)
 
 	cr_assert(asprintf(&d, "%s/kdeptest.XXXXXX", t && *t ? t : "/tmp") > 0);
 	cr_assert(mkdtemp(d), "mkdtemp: %s", strerror(errno));
+	remember(d);
 	cr_assert(chdir(d) == 0);
 	return d;
 }
@@ -34,6 +68,25 @@ void tu_rmtree(const char *dir)
 	if (system(cmd) != 0)
 		cr_log_warn("cannot remove %s", dir);
 	free(cmd);
+}
+
+static char *tmp; /* the folder of tu_intmp */
+
+void tu_intmp(void)
+{
+	tmp = tu_tmpdir();
+}
+
+void tu_outtmp(void)
+{
+	tu_rmtree(tmp);
+	free(tmp);
+	tmp = NULL;
+}
+
+const char *tu_tmp(void)
+{
+	return tmp;
 }
 
 static void mkparents(const char *path)

@@ -6,6 +6,13 @@
 
 /* A fresh empty folder under $TMPDIR; the process chdir()s into it. */
 char *tu_tmpdir(void);
+/*
+ * Suite fixtures (.init, .fini): each test runs in a fresh tu_tmpdir(),
+ * tu_tmp(), removed after it.
+ */
+void tu_intmp(void);
+void tu_outtmp(void);
+const char *tu_tmp(void);
 /* Remove a folder tree (rm -rf). */
 void tu_rmtree(const char *dir);
 /* Write a file (creating parent folders); aborts the test on failure. */
