@@ -102,20 +102,6 @@ static int recordlists(char kind, const char *path)
 	return found;
 }
 
-/* The names in the current folder that start with prefix. */
-static int count(const char *prefix)
-{
-	DIR *d = opendir(".");
-	struct dirent *de;
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while ((de = readdir(d)))
-		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
-	closedir(d);
-	return n;
-}
-
 /* Standard input reads text from here on (each test is its own process). */
 static void setstdin(const char *text)
 {
@@ -208,7 +194,7 @@ Test(fixdeprun, record_is_written_after_the_cmd_file)
 	cr_assert_not_null(strstr(kdep_errmsg(), ".a.o.kdep"), "%s",
 			   kdep_errmsg());
 	expect_file(".a.o.cmd", want);
-	cr_assert_eq(count(".a.o.kdep.tmp"), 0, "a temporary file is left");
+	cr_assert_eq(tu_countnames(".a.o.kdep.tmp"), 0, "a temporary file is left");
 	free(want);
 }
 
@@ -223,7 +209,7 @@ Test(fixdeprun, failed_cmd_write_leaves_the_old_record)
 	r.record = 1;
 	cr_assert_eq(kdep_fixdep_run(&r), KDEP_EWRITE);
 	expect_file(".a.o.kdep", "old\n");
-	cr_assert_eq(count(".a.o.kdep.tmp"), 0, "a temporary file is left");
+	cr_assert_eq(tu_countnames(".a.o.kdep.tmp"), 0, "a temporary file is left");
 }
 
 Test(fixdeprun, record_vouches_for_the_target)

@@ -775,20 +775,6 @@ Test(signals, writeall_writes_every_byte_while_signals_interrupt_it,
 
 /* ---- devices ---- */
 
-/* How many names in the current folder start with prefix. */
-static int count(const char *prefix)
-{
-	struct dirent *de;
-	DIR *d = opendir(".");
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while ((de = readdir(d)))
-		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
-	closedir(d);
-	return n;
-}
-
 /* fixdep -o /dev/null must not rename a file over /dev/null. */
 Test(devices, writefile_writes_a_fifo_in_place, .timeout = 60)
 {
@@ -806,7 +792,7 @@ Test(devices, writefile_writes_a_fifo_in_place, .timeout = 60)
 	cr_assert_str_eq(buf, "hello");
 	cr_assert_eq(lstat("p", &st), 0);
 	cr_assert(S_ISFIFO(st.st_mode), "p is no longer a FIFO");
-	cr_assert_eq(count("p.tmp."), 0);
+	cr_assert_eq(tu_countnames("p.tmp."), 0);
 	close(rd);
 }
 
@@ -827,7 +813,7 @@ Test(devices, writefile_to_a_full_device_names_it)
 			 "cannot write full: No space left on device");
 	cr_assert_eq(lstat("full", &st), 0);
 	cr_assert(S_ISCHR(st.st_mode), "full is no longer a device");
-	cr_assert_eq(count("full.tmp."), 0);
+	cr_assert_eq(tu_countnames("full.tmp."), 0);
 }
 
 /* ---- the scan cache changes nothing a caller sees ---- */

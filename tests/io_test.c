@@ -10,20 +10,6 @@
 #include "kdep.h"
 #include "testutil.h"
 
-/* How many entries of the current folder start with prefix. */
-static int count(const char *prefix)
-{
-	struct dirent *de;
-	DIR *d = opendir(".");
-	int n = 0;
-
-	cr_assert_not_null(d);
-	while ((de = readdir(d)))
-		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
-	closedir(d);
-	return n;
-}
-
 Test(readfile, empty_file_gives_an_empty_terminated_buffer)
 {
 	struct kdep_buf b = {0};
@@ -263,7 +249,7 @@ Test(writefile, replaces_atomically_by_rename)
 	close(fd);
 	got = tu_read("out", NULL);
 	cr_assert_str_eq(got, "new\n");
-	cr_assert_eq(count("out"), 1, "no temporary file is left");
+	cr_assert_eq(tu_countnames("out"), 1, "no temporary file is left");
 	free(got);
 }
 
@@ -274,7 +260,7 @@ Test(writefile, failure_leaves_no_temporary_file)
 	/* rename() of a file over a folder fails */
 	cr_assert_eq(kdep_writefile("out", "x", 1, 0644), KDEP_EWRITE);
 	cr_assert_not_null(strstr(kdep_errmsg(), "out"));
-	cr_assert_eq(count("out"), 1);
+	cr_assert_eq(tu_countnames("out"), 1);
 }
 
 Test(writefile, missing_folder_is_an_error_naming_it)

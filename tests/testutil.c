@@ -1,6 +1,7 @@
 /* testutil.c - see testutil.h. */
 #define _GNU_SOURCE /* asprintf */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -241,4 +242,17 @@ void tu_setmtime(const char *path, long long sec, long nsec)
 	ts[0].tv_nsec = ts[1].tv_nsec = nsec;
 	cr_assert(utimensat(AT_FDCWD, path, ts, 0) == 0, "utimensat %s: %s",
 		  path, strerror(errno));
+}
+
+int tu_countnames(const char *prefix)
+{
+	DIR *d = opendir(".");
+	struct dirent *de;
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while ((de = readdir(d)))
+		n += strncmp(de->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
 }

@@ -27,6 +27,8 @@ char *tu_tool(const char *name);
  * strings when out/err are not NULL.  Returns the exit status (or 128+sig).
  */
 int tu_run(const char *cmd, const char *stdin_text, char **out, char **err);
+/* How many names in the current folder start with prefix. */
+int tu_countnames(const char *prefix);
 /* Set a file's mtime (and atime) to sec.nsec. */
 void tu_setmtime(const char *path, long long sec, long nsec);
 /*
