@@ -19,7 +19,6 @@
  *      the .cmd says.  A run that fails before leaves the old record as
  *      it was and removes the new one's temporary file.
  */
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -32,19 +31,18 @@ static int recordconfig(struct kdep_record *r, const char *autoconf,
 			const struct kdep_profile *prof)
 {
 	struct kdep_buf path = {0};
-	int e;
+	int given = autoconf != NULL, e;
 
-	if (!autoconf) {
+	if (!given) {
 		if (kdep_bufprintf(&path, "%s/auto.conf", prof->configdir) < 0)
 			return kdep_err(KDEP_ENOMEM, "out of memory");
-		if (access(path.data, F_OK) < 0) {
-			kdep_buffree(&path);
-			return 0;
-		}
 		autoconf = path.data;
 	}
 	e = kdep_record_config(r, autoconf, prof->layout);
 	kdep_buffree(&path);
+	/* no access() first: the record's own stat tells a missing default */
+	if (e == KDEP_ENOENT && !given)
+		return 0;
 	return e < 0 ? e : 1;
 }
 

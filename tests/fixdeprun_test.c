@@ -284,6 +284,19 @@ Test(fixdeprun, autoconf_names_where_the_values_come_from)
 	cr_assert(recordhas("c FOO m"));
 }
 
+Test(fixdeprun, a_named_autoconf_that_is_missing_is_an_error)
+{
+	struct kdep_fixdeprun r = run("linux-6.3");
+
+	tree();
+	r.record = 1;
+	r.autoconf = "other/auto.conf";
+	cr_assert_eq(kdep_fixdep_run(&r), KDEP_ENOENT);
+	cr_assert(strstr(kdep_errmsg(), "other/auto.conf"), "%s",
+		  kdep_errmsg());
+	cr_assert_null(tu_read(".a.o.kdep", NULL), "no record is written");
+}
+
 Test(fixdeprun, inputs_are_recorded_by_content)
 {
 	struct kdep_fixdeprun r = run("linux-6.3");
